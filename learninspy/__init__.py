@@ -1,0 +1,18 @@
+"""learninspy: deep learning with NumPy on one machine and on Apache Spark, with one API.
+
+The main names are importable from here; the full API lives in :mod:`learninspy.core`
+(activations, loss, model, neurons, optimization, stops, ...) and :mod:`learninspy.utils`.
+Importing learninspy starts nothing: Spark is only touched when a Spark engine is asked for.
+"""
+
+from learninspy.core.model import NetworkParameters, NeuralLayer, NeuralNetwork
+from learninspy.core.optimization import OptimizerParameters
+from learninspy.core.sequential import Sequential
+from learninspy.core.stops import criterion
+from learninspy.utils.data import LabeledPoint, LocalLabeledDataSet
+
+__version__ = "0.2.0"
+
+__all__ = ["NeuralNetwork", "NetworkParameters", "NeuralLayer", "Sequential",
+           "OptimizerParameters", "criterion", "LabeledPoint", "LocalLabeledDataSet",
+           "__version__"]

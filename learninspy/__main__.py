@@ -1,0 +1,3 @@
+from learninspy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""Training data as the optimizers consume it: checked arrays and sources of mini-batches."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from learninspy.utils.sampling import BatchSampler
+
+__all__ = ["TrainingSet", "FixedBatch", "SampledBatches"]
+
+
+@dataclass
+class TrainingSet:
+    """Checked training arrays of a model, built once per ``fit``.
+
+    Attributes:
+        features: (n, *input_shape) array of the model's dtype.
+        targets: (n, n_outputs) matrix the loss compares outputs with (one-hot rows for
+            classification).
+        labels: class indices (n,) for classification, else the targets; what metrics compare
+            predictions with.
+        classes: class indices for balanced sampling, or None for regression.
+    """
+
+    features: np.ndarray
+    targets: np.ndarray
+    labels: np.ndarray
+    classes: np.ndarray = None
+
+    @classmethod
+    def of(cls, model, data):
+        """The training set of ``model`` for any accepted data set (checked once, here)."""
+        if isinstance(data, TrainingSet):
+            return data
+        features, labels = model.labeled_arrays(data)
+        return cls(features, model.target_matrix(labels), labels,
+                   labels if model.classification else None)
+
+    def __len__(self):
+        return len(self.features)
+
+    def rows(self, index):
+        """(features, targets, labels) of the rows ``index``."""
+        return self.features[index], self.targets[index], self.labels[index]
+
+    def sampler(self, rng, balanced=True):
+        """A :class:`BatchSampler` over these rows, class-balanced when asked and possible."""
+        return BatchSampler(len(self), self.classes if balanced else None, rng)
+
+
+class FixedBatch:
+    """Every step on the same batch (the documented scheme: one sample per replica run)."""
+
+    def __init__(self, batch):
+        self.last = batch
+
+    @classmethod
+    def sampled(cls, training_set, size, rng, balanced=True):
+        """One sample of ``size`` rows of ``training_set``."""
+        return cls(training_set.rows(training_set.sampler(rng, balanced).sample(size)))
+
+    def next_batch(self):
+        return self.last
+
+
+class SampledBatches:
+    """A fresh mini-batch for every step, each example drawn once per pass over the data."""
+
+    def __init__(self, training_set, size, rng, balanced=True):
+        self.training_set, self.size = training_set, size
+        self.sampler = training_set.sampler(rng, balanced)
+        self.last = None
+
+    def next_batch(self):
+        self.last = self.training_set.rows(self.sampler.sample(self.size))
+        return self.last

@@ -1,0 +1,539 @@
+"""Optimization: the algorithms, their parameters, and the training of one replica.
+
+Algorithms (adapted from the climin package) are registered in ``Minimizer`` under
+'GD' (gradient descent with standard or Nesterov momentum), 'Adadelta', 'Adam' and 'RMSProp'.
+Each works on the model's flat parameter vector, so a step is a few whole-vector operations,
+and keeps its state as a dict of arrays (``optimizer.state``) that can be saved, averaged
+across replicas and restored.
+
+An optimizer is used in one of two ways:
+
+* as the documented iterator: ``for result in Minimizer['GD'](model, data, params)`` takes
+  steps on ``data`` until the local stop criteria of ``params`` hold, yielding a dict with
+  'iterations', 'hits' and 'cost' after each step;
+* in a hand-written loop, as in seed-003-style libraries::
+
+      optimizer = GD(model, parameters=OptimizerParameters('GD', {'step-rate': 0.1}))
+      for x, t in batches:
+          optimizer.zero_grad()
+          model.loss_and_gradients(x, t)   # or forward + loss + backward by hand
+          optimizer.step()
+
+:func:`optimize` trains one replica -- a pure function of (model, data, parameters, seed) that
+both the local and the Spark engines run -- and :func:`merge_models` averages replicas.
+"""
+
+import logging
+
+import numpy as np
+
+from learninspy.core import stops as _stops
+from learninspy.core.batches import FixedBatch, SampledBatches, TrainingSet
+from learninspy.utils.registry import NamedDict
+
+__all__ = ["OptimizerParameters", "Optimizer", "GD", "Adadelta", "Adam", "RMSProp", "Minimizer",
+           "optimize", "merge_models", "mix_models"]
+
+logger = logging.getLogger(__name__)
+
+
+# --- Option checks ----------------------------------------------------------------------------
+
+def _positive(value):
+    return value > 0
+
+
+def _fraction(value):
+    return 0 <= value < 1
+
+
+def _probability(value):
+    return 0 < value < 1
+
+
+_DESCRIPTIONS = {_positive: "a number > 0", _fraction: "a number in [0, 1)",
+                 _probability: "a number in (0, 1)"}
+
+
+class Optimizer:
+    """Base of the optimization algorithms.
+
+    Args:
+        model: the model to optimize (a NeuralNetwork or any Sequential), updated in place.
+        data: what to take steps on: a batch in any accepted data-set form (every step uses all
+            of it, as documented), or a source of mini-batches. May be None for hand-written
+            loops, which call :meth:`step` themselves.
+        parameters: :class:`OptimizerParameters`; its options must be for this algorithm.
+
+    Subclasses set ``defaults`` (option -> default value), ``checks`` (option -> predicate)
+    and ``slots`` (names of the state vectors, each shaped like the parameters), and implement
+    :meth:`_apply`.
+    """
+
+    defaults = {}
+    checks = {}
+    slots = ()
+
+    def __init__(self, model, data=None, parameters=None):
+        if parameters is None:
+            parameters = OptimizerParameters(algorithm=_name_of(type(self)))
+        self.model, self.parameters = model, parameters
+        self.options = type(self).resolve_options(parameters.options)
+        self.stops = _stops.combine(parameters.stops)
+        model._require_built()
+        self.state = self.init_state(model.count_params, model.dtype)
+        self._scratch = np.empty(model.count_params, dtype=model.dtype)
+        if data is not None and not hasattr(data, "next_batch"):
+            data = FixedBatch(TrainingSet.of(model, data).rows(slice(None)))
+        self.data = data
+        self.measure = None
+        self.cost, self.hits, self.n_iter = float("inf"), 0.0, 0
+        self.diverged = False
+
+    @classmethod
+    def resolve_options(cls, options):
+        """The options with defaults filled in, after checking names and values."""
+        resolved = dict(options or {})
+        for name, value in resolved.items():
+            if name not in cls.defaults:
+                raise ValueError(f"unknown option {name!r} for {_name_of(cls)}; valid options "
+                                 f"are {list(cls.defaults)}")
+            check = cls.checks.get(name)
+            if isinstance(check, tuple):
+                if value not in check:
+                    raise ValueError(f"option {name!r} of {_name_of(cls)} must be one of "
+                                     f"{list(check)}, got {value!r}")
+            elif check is not None:
+                if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                        or not check(value):
+                    raise ValueError(f"option {name!r} of {_name_of(cls)} must be "
+                                     f"{_DESCRIPTIONS[check]}, got {value!r}")
+        for name, value in cls.defaults.items():
+            resolved.setdefault(name, value)
+        return resolved
+
+    def init_state(self, size, dtype):
+        """Zeroed state: one vector per slot, and the step count 'steps'."""
+        state = {slot: np.zeros(size, dtype=dtype) for slot in self.slots}
+        state["steps"] = np.zeros((), dtype=np.float64)
+        return state
+
+    def set_state(self, state):
+        """Restore a state saved from (or averaged over) optimizers of the same algorithm."""
+        for key, value in state.items():
+            if key not in self.state or np.shape(value) != self.state[key].shape:
+                raise ValueError(f"state entry {key!r} does not fit this {_name_of(type(self))}")
+            self.state[key][...] = value
+
+    # --- Hand-written loops -------------------------------------------------------------------
+
+    def zero_grad(self):
+        """Set every gradient of the model to zero."""
+        self.model._grads[...] = 0
+
+    def step(self):
+        """Update the parameters from the gradients now in the model."""
+        self.state["steps"] += 1
+        self._apply(self.model._params, self.model._grads, self.state)
+        self.n_iter += 1
+
+    def _apply(self, params, grads, state):
+        raise NotImplementedError
+
+    # --- The documented iterator --------------------------------------------------------------
+
+    def results(self):
+        return {"iterations": self.n_iter, "hits": self.hits, "cost": self.cost}
+
+    def check_stop(self):
+        return bool(self.stops(self.results()))
+
+    def __iter__(self):
+        if self.data is None:
+            raise ValueError("this optimizer has no data to iterate on; pass data, or call "
+                             "step() in your own loop")
+        self.stops.reset()
+        needs_hits = "hits" in self.stops.keys
+        measure = self.model.check_measure(self.measure)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while not self.check_stop():
+                features, targets, labels = self.data.next_batch()
+                cost = self.model.loss_and_gradients(features, targets)
+                if not np.isfinite(cost):
+                    self.diverged, self.cost = True, cost
+                    return
+                self.cost = cost
+                self.step()
+                if needs_hits:
+                    self.hits = self.model._score(features, labels, measure)[0]
+                    self._hits_step = self.n_iter
+                yield self.results()
+
+    def final_hits(self):
+        """The score on the current batch after the last step (computed if not yet known)."""
+        if getattr(self, "_hits_step", None) != self.n_iter and self.data.last is not None:
+            features, _, labels = self.data.last
+            self.hits = self.model._score(features, labels,
+                                          self.model.check_measure(self.measure))[0]
+            self._hits_step = self.n_iter
+        return self.hits
+
+
+def _name_of(cls):
+    for name, registered in Minimizer.items():
+        if registered is cls:
+            return name
+    return cls.__name__
+
+
+class GD(Optimizer):
+    """Gradient descent with momentum.
+
+    Rule, with step rate lr and momentum mu: v <- mu v - lr g; w <- w + v. With Nesterov's
+    accelerated gradient (Nesterov 1983) in the form of Sutskever et al. (2013), the step is
+    mu v - lr g with the updated v, i.e. the gradient is taken at the look-ahead point.
+
+    Options: 'step-rate' (> 0, default 1.0), 'momentum' in [0, 1) (default 0.0),
+    'momentum_type': 'standard' (default) or 'nesterov'.
+    """
+
+    defaults = {"step-rate": 1.0, "momentum": 0.0, "momentum_type": "standard"}
+    checks = {"step-rate": _positive, "momentum": _fraction,
+              "momentum_type": ("standard", "nesterov")}
+    slots = ("velocity",)
+
+    def _apply(self, params, grads, state):
+        lr, mu = self.options["step-rate"], self.options["momentum"]
+        scaled = np.multiply(grads, lr, out=self._scratch)  # lr g
+        if mu == 0:
+            params -= scaled
+            return
+        velocity = state["velocity"]
+        velocity *= mu
+        velocity -= scaled
+        if self.options["momentum_type"] == "nesterov":
+            params -= scaled
+            params += velocity * params.dtype.type(mu)
+        else:
+            params += velocity
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012): an adaptive step from the running magnitudes of past gradients
+    and steps, with an optional step rate and momentum as in climin.
+
+    Rule, with decay d, offset eps, step rate lr, momentum mu:
+    E[g^2] <- d E[g^2] + (1 - d) g^2;
+    s <- mu s + lr sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) g;
+    E[dx^2] <- d E[dx^2] + (1 - d) s^2;  w <- w - s.
+
+    Options: 'step-rate' (> 0, default 1.0), 'decay' in (0, 1) (default 0.99), 'momentum' in
+    [0, 1) (default 0.0), 'offset' (> 0, default 1e-8; 1e-8 to 1e-4 recommended).
+    """
+
+    defaults = {"step-rate": 1.0, "decay": 0.99, "momentum": 0.0, "offset": 1e-8}
+    checks = {"step-rate": _positive, "decay": _probability, "momentum": _fraction,
+              "offset": _positive}
+    slots = ("mean_square_grad", "mean_square_step", "step")
+
+    def _apply(self, params, grads, state):
+        d, eps = self.options["decay"], self.options["offset"]
+        lr, mu = self.options["step-rate"], self.options["momentum"]
+        msg, msd, step = state["mean_square_grad"], state["mean_square_step"], state["step"]
+        tmp = self._scratch
+        msg *= d
+        np.multiply(grads, grads, out=tmp)
+        tmp *= 1 - d
+        msg += tmp
+        # tmp <- lr * sqrt(msd + eps) / sqrt(msg + eps) * g
+        np.add(msd, eps, out=tmp)
+        tmp /= msg + params.dtype.type(eps)
+        np.sqrt(tmp, out=tmp)
+        tmp *= grads
+        tmp *= lr
+        step *= mu
+        step += tmp
+        msd *= d
+        np.multiply(step, step, out=tmp)
+        tmp *= 1 - d
+        msd += tmp
+        params -= step
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015): steps from bias-corrected running means of the gradient and
+    of its square.
+
+    Rule, at step t: m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
+    w <- w - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+
+    Options: 'step-rate' (> 0, default 0.001), 'beta1' in (0, 1) (default 0.9), 'beta2' in
+    (0, 1) (default 0.999), 'offset' eps (> 0, default 1e-8).
+    """
+
+    defaults = {"step-rate": 0.001, "beta1": 0.9, "beta2": 0.999, "offset": 1e-8}
+    checks = {"step-rate": _positive, "beta1": _probability, "beta2": _probability,
+              "offset": _positive}
+    slots = ("mean", "mean_square")
+
+    def _apply(self, params, grads, state):
+        b1, b2 = self.options["beta1"], self.options["beta2"]
+        t = float(state["steps"])
+        m, v, tmp = state["mean"], state["mean_square"], self._scratch
+        m *= b1
+        np.multiply(grads, 1 - b1, out=tmp)
+        m += tmp
+        v *= b2
+        np.multiply(grads, grads, out=tmp)
+        tmp *= 1 - b2
+        v += tmp
+        # denominator sqrt(v) / sqrt(1 - b2^t) + eps, as PyTorch and Keras compute it
+        np.sqrt(v, out=tmp)
+        tmp *= 1.0 / np.sqrt(1.0 - b2 ** t)
+        tmp += self.options["offset"]
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.options["step-rate"] / (1.0 - b1 ** t)
+        params -= tmp
+
+
+class RMSProp(Optimizer):
+    """RMSProp (Tieleman & Hinton 2012): the gradient divided by a running root mean square of
+    recent gradients, with optional momentum.
+
+    Rule: E[g^2] <- d E[g^2] + (1 - d) g^2; s <- mu s + g / (sqrt(E[g^2]) + eps);
+    w <- w - lr s.
+
+    Options: 'step-rate' (> 0, default 0.001), 'decay' in (0, 1) (default 0.9), 'momentum' in
+    [0, 1) (default 0.0), 'offset' eps (> 0, default 1e-8).
+    """
+
+    defaults = {"step-rate": 0.001, "decay": 0.9, "momentum": 0.0, "offset": 1e-8}
+    checks = {"step-rate": _positive, "decay": _probability, "momentum": _fraction,
+              "offset": _positive}
+    slots = ("mean_square", "step")
+
+    def _apply(self, params, grads, state):
+        d, mu, lr = self.options["decay"], self.options["momentum"], self.options["step-rate"]
+        ms, step, tmp = state["mean_square"], state["step"], self._scratch
+        ms *= d
+        np.multiply(grads, grads, out=tmp)
+        tmp *= 1 - d
+        ms += tmp
+        np.sqrt(ms, out=tmp)
+        tmp += self.options["offset"]
+        np.divide(grads, tmp, out=tmp)
+        if mu:
+            step *= mu
+            step += tmp
+            tmp = step
+        params -= tmp * params.dtype.type(lr)
+
+
+#: The documented ``algorithm name -> Optimizer class`` registry; add your own algorithm here.
+Minimizer = NamedDict("optimization algorithm",
+                      {"GD": GD, "Adadelta": Adadelta, "Adam": Adam, "RMSProp": RMSProp})
+
+
+# --- Parameters -------------------------------------------------------------------------------
+
+_MERGE_CRITERIA = ("avg", "w_avg", "log_avg")
+_MERGE_GOALS = ("hits", "cost")
+_SAMPLINGS = ("fixed", "fresh")
+
+
+class OptimizerParameters:
+    """Configuration of the optimization: algorithm, its options, local stop criteria and how
+    replicas trained in parallel are merged.
+
+    Args:
+        algorithm: key of ``Minimizer`` ('Adadelta', 'GD', 'Adam', 'RMSProp').
+        options: dict of the algorithm's hyper-parameters; missing ones take their defaults
+            (see each algorithm's documentation).
+        stops: list of criteria from ``stops`` (stop when any holds) or a composed criterion;
+            default: at most 10 iterations, or a score of 0.99 on the batch.
+        merge_criter: 'avg', 'w_avg' or 'log_avg', the ``criter`` of :func:`merge_models`.
+        merge_goal: 'hits' or 'cost', the ``goal`` of :func:`merge_models`.
+        sampling: 'fixed' (documented scheme: each replica draws one mini-batch per global
+            iteration and takes every local step on it) or 'fresh' (a new mini-batch for every
+            local step, which learns faster: each step sees new examples).
+        keep_state: False (documented scheme: each replica starts its optimizer afresh every
+            global iteration) or True (the optimizer's state -- momentum, running averages --
+            is merged like the weights and carried to the next iteration).
+
+    >>> from learninspy.core.stops import criterion
+    >>> local_stops = [criterion['MaxIterations'](10),
+    ...                criterion['AchieveTolerance'](0.95, key='hits')]
+    >>> opt_options = {'offset': 1e-8, 'step-rate': 1, 'momentum': 0.0, 'decay': 0.9}
+    >>> opt_params = OptimizerParameters(algorithm='Adadelta', options=opt_options,
+    ...                                  stops=local_stops, merge_criter='w_avg',
+    ...                                  merge_goal='hits')
+    >>> print(str(opt_params))
+    The algorithm used is Adadelta with the next parameters:
+    offset: 1e-08
+    step-rate: 1
+    momentum: 0.0
+    decay: 0.9
+    The stop criteria used for optimization is:
+    Stop at a maximum of 10 iterations.
+    Stop when a tolerance of 0.95 is achieved in hits.
+    """
+
+    def __init__(self, algorithm="Adadelta", options=None, stops=None, merge_criter="w_avg",
+                 merge_goal="hits", sampling="fixed", keep_state=False):
+        if options is not None and not isinstance(options, dict):
+            raise TypeError(f"options must be a dict, got {type(options).__name__}")
+        self.algorithm = algorithm
+        self.options = Minimizer[algorithm].resolve_options(options)
+        if stops is None:
+            stops = [_stops.MaxIterations(10), _stops.AchieveTolerance(0.99, key="hits")]
+        _stops.combine(stops)  # checks that every item is a criterion
+        self.stops = stops
+        for name, value, valid in (("merge_criter", merge_criter, _MERGE_CRITERIA),
+                                   ("merge_goal", merge_goal, _MERGE_GOALS),
+                                   ("sampling", sampling, _SAMPLINGS)):
+            if value not in valid:
+                raise ValueError(f"{name} must be one of {list(valid)}, got {value!r}")
+        self.merge = {"criter": merge_criter, "goal": merge_goal}
+        self.sampling, self.keep_state = sampling, bool(keep_state)
+
+    def __str__(self):
+        lines = [f"The algorithm used is {self.algorithm} with the next parameters:"]
+        lines += [f"{name}: {value}" for name, value in self.options.items()]
+        lines.append("The stop criteria used for optimization is:")
+        lines += _stops.lines(self.stops)
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (f"OptimizerParameters(algorithm={self.algorithm!r}, options={self.options!r}, "
+                f"merge_criter={self.merge['criter']!r}, merge_goal={self.merge['goal']!r}, "
+                f"sampling={self.sampling!r}, keep_state={self.keep_state!r})")
+
+
+# --- One replica ------------------------------------------------------------------------------
+
+def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
+             optimizer_state=None, in_place=False):
+    """Train one replica of ``model`` on samples of ``data``: the unit of parallel training.
+
+    The replica samples mini-batches of ``mini_batch`` examples (class-balanced for
+    classification) with a generator seeded by ``seed`` and runs the algorithm of ``params``
+    until its local stops hold. The result depends only on the arguments: the local and the
+    Spark engines run this same function and get bit-identical results.
+
+    Args:
+        model: NeuralNetwork (or any Sequential); copied unless ``in_place``.
+        data: any accepted data set, or a prepared ``TrainingSet``.
+        params: OptimizerParameters (default: ``OptimizerParameters()``).
+        mini_batch: int, examples per batch.
+        seed: int, seeds the sampling and the dropout masks.
+        measure: metric of 'hits' (default: the task's).
+        optimizer_state: the state to start the algorithm from (``keep_state``).
+        in_place: train ``model`` itself (the engines pass a scratch copy).
+
+    Returns:
+        dict: 'weights' and 'state' (flat vectors), 'optimizer_state' (dict of arrays when
+        ``params.keep_state``, else None), 'hits', 'cost', 'iterations', 'seed' and 'diverged'
+        (True if the cost became NaN or inf; the weights are then those of the last finite step).
+    """
+    params = params if params is not None else OptimizerParameters()
+    if not in_place:
+        model = model.copy()
+    training_set = TrainingSet.of(model, data)
+    rng = np.random.default_rng(seed)
+    model.set_rng(rng)
+    balanced = model.classification
+    source = (FixedBatch.sampled if params.sampling == "fixed" else SampledBatches)(
+        training_set, mini_batch, rng, balanced)
+    minimizer = Minimizer[params.algorithm](model, source, params)
+    minimizer.measure = measure
+    if optimizer_state is not None:
+        minimizer.set_state(optimizer_state)
+    for result in minimizer:
+        logger.debug("Iterations: %i. Hits on batch: %.6f. Cost: %.6f",
+                     result["iterations"], result["hits"], result["cost"])
+    needs_hits = params.merge["criter"] != "avg" and params.merge["goal"] == "hits"
+    hits = minimizer.final_hits() if needs_hits and not minimizer.diverged else minimizer.hits
+    return {
+        "weights": model.get_parameters(), "state": model.get_state(),
+        "optimizer_state": ({k: v.copy() for k, v in minimizer.state.items()}
+                            if params.keep_state else None),
+        "hits": float(hits), "cost": float(minimizer.cost), "iterations": minimizer.n_iter,
+        "seed": seed, "diverged": minimizer.diverged,
+    }
+
+
+# --- Merging replicas -------------------------------------------------------------------------
+
+def _merge_weight(result, criter, goal, higher_is_better):
+    if criter == "avg":
+        return 1.0
+    value = result[goal]
+    if goal == "hits" and higher_is_better:
+        quality = max(value, 0.0)
+    else:  # a cost, or a score where lower is better: the weight falls as the value rises
+        quality = 1.0 / (max(value, 0.0) + 1e-8)
+    return quality if criter == "w_avg" else float(np.log1p(quality))
+
+
+def merge_models(results_rdd, criter="w_avg", goal="hits", higher_is_better=True):
+    """Merge replicas into one model by a weighted average of their parameters.
+
+    Each replica weighs by how good it is on ``goal``:
+
+    * 'avg': every replica weighs 1 (plain average);
+    * 'w_avg': linear weight -- the score for 'hits', the inverse of the cost for 'cost';
+    * 'log_avg': logarithmic weight, log(1 + linear weight), which narrows the differences.
+
+    A better replica always weighs more. Negative scores count as 0, and if every weight is 0
+    the replicas are averaged plainly. The non-trainable state and, when present, the
+    optimizers' states are averaged with the same weights.
+
+    Args:
+        results_rdd: the results of :func:`optimize`, a list (or an RDD, which is collected).
+        criter: 'avg', 'w_avg' or 'log_avg'.
+        goal: 'hits' or 'cost'.
+        higher_is_better: False when 'hits' is a measure to minimise (MSE, RMSE, MAE).
+
+    Returns:
+        dict with the merged 'weights', 'state' and 'optimizer_state' (or None).
+    """
+    if criter not in _MERGE_CRITERIA:
+        raise ValueError(f"criter must be one of {list(_MERGE_CRITERIA)}, got {criter!r}")
+    if goal not in _MERGE_GOALS:
+        raise ValueError(f"goal must be one of {list(_MERGE_GOALS)}, got {goal!r}")
+    results = results_rdd.collect() if hasattr(results_rdd, "collect") else list(results_rdd)
+    if not results:
+        raise ValueError("there are no replicas to merge")
+    weights = np.array([_merge_weight(r, criter, goal, higher_is_better) for r in results])
+    if not np.all(np.isfinite(weights)) or weights.sum() <= 0:
+        weights = np.ones(len(results))
+
+    def average(vectors):
+        if len(vectors) == 1:
+            return vectors[0].copy()
+        if np.all(weights == weights[0]):
+            total = vectors[0].copy()
+            for vector in vectors[1:]:
+                total += vector
+            total *= total.dtype.type(1.0 / len(vectors))
+            return total
+        fractions = weights / weights.sum()
+        total = vectors[0] * vectors[0].dtype.type(fractions[0])
+        for fraction, vector in zip(fractions[1:], vectors[1:]):
+            total += vector * vector.dtype.type(fraction)
+        return total
+
+    merged = {"weights": average([r["weights"] for r in results]),
+              "state": average([r["state"] for r in results]), "optimizer_state": None}
+    if results[0].get("optimizer_state") is not None:
+        merged["optimizer_state"] = {
+            key: average([np.asarray(r["optimizer_state"][key]) for r in results])
+            for key in results[0]["optimizer_state"]}
+    return merged
+
+
+def mix_models(left, right):
+    """The sum of two models given as equal-length lists of layers or arrays."""
+    if len(left) != len(right):
+        raise ValueError(f"cannot mix {len(left)} layers with {len(right)}")
+    return [a + b for a, b in zip(left, right)]

@@ -1,0 +1,169 @@
+"""learninspy's model file format: plain arrays and JSON, never pickle.
+
+A model file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays) holding:
+
+* ``meta`` -- UTF-8 JSON as an array of bytes::
+
+      {"format": "learninspy-model", "version": 1, "class": "NeuralNetwork",
+       "config": {...the model's get_config()...}, "input_shape": [4],
+       "history": {...}, "extra": {...}}
+
+* ``params/<i>/<name>`` and ``state/<i>/<name>`` -- the arrays of layer ``i``;
+* ``extra/<key>`` -- optional arrays saved beside the model (an optimizer's state in a
+  training checkpoint, say).
+
+Loading reads the arrays with ``allow_pickle=False`` and builds the model from the JSON
+through registries of the classes defined in the running program: nothing in the file can
+make Python run code. Saving writes a temporary file next to the target and renames it over
+the target, so a crash mid-save leaves any previous file intact.
+"""
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from learninspy.core.layers.base import layer_class
+
+__all__ = ["save", "load", "FORMAT", "VERSION"]
+
+FORMAT = "learninspy-model"
+VERSION = 1
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def to_payload(model, extra=None):
+    """The model as (JSON header, dict of arrays)."""
+    from learninspy.core.sequential import Sequential
+    if not isinstance(model, Sequential):
+        raise TypeError(f"only learninspy models can be saved, got {type(model).__name__}")
+    model._require_built()
+    header = {
+        "format": FORMAT, "version": VERSION, "class": type(model).__name__,
+        "config": _jsonable(model.get_config()),
+        "input_shape": list(model.input_shape),
+        "history": _jsonable(model.history.as_dict()) if model.history is not None else None,
+        "extra": {},
+    }
+    arrays = {}
+    for i, layer in enumerate(model.layers):
+        arrays.update({f"params/{i}/{name}": value for name, value in layer.params.items()})
+        arrays.update({f"state/{i}/{name}": value for name, value in layer.state.items()})
+    for key, value in (extra or {}).items():
+        if isinstance(value, np.ndarray):
+            arrays[f"extra/{key}"] = value
+        else:
+            header["extra"][key] = _jsonable(value)
+    return json.dumps(header), arrays
+
+
+def from_payload(payload):
+    """The model described by ``to_payload``'s output."""
+    header, arrays = payload
+    return _build(json.loads(header), arrays, source="the payload")[0]
+
+
+def save(model, filename, extra=None):
+    """Write ``model`` (and optional ``extra`` values) to ``filename`` atomically.
+
+    Args:
+        model: a Sequential (NeuralNetwork, AutoEncoder, ...).
+        filename: path of the file; its folder must exist.
+        extra: optional dict of arrays or JSON-compatible values saved beside the model.
+    """
+    header, arrays = to_payload(model, extra)
+    filename = os.fspath(filename)
+    folder = os.path.dirname(os.path.abspath(filename))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"cannot save the model: folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=".learninspy-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, meta=np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **arrays)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, filename)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def load(filename, with_extra=False):
+    """Read a model written by :func:`save`.
+
+    Args:
+        filename: path of the model file.
+        with_extra: also return the dict of extra values saved beside the model.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        ValueError: the file is truncated, corrupted or not a learninspy model file.
+    """
+    filename = os.fspath(filename)
+    if not os.path.isfile(filename):
+        raise FileNotFoundError(f"no model file at {filename}")
+    try:
+        with open(filename, "rb") as stream:
+            content = stream.read()
+        with np.load(io.BytesIO(content), allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as error:
+        raise ValueError(f"{filename} is not a readable learninspy model file "
+                         f"(truncated, corrupted or another format): {error}") from None
+    if "meta" not in arrays:
+        raise ValueError(f"{filename} is not a learninspy model file: it has no 'meta' entry")
+    try:
+        header = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{filename} has an unreadable header: {error}") from None
+    model, extra = _build(header, arrays, source=filename)
+    return (model, extra) if with_extra else model
+
+
+def _build(header, arrays, source):
+    from learninspy.core.sequential import model_class
+    from learninspy.core.training import History
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ValueError(f"{source} is not a learninspy model file")
+    if header.get("version") != VERSION:
+        raise ValueError(f"{source} has format version {header.get('version')}; this "
+                         f"learninspy reads version {VERSION}")
+    try:
+        config = header["config"]
+        layers = [layer_class(entry["class"])(**entry["config"]) for entry in config["layers"]]
+        model = model_class(header["class"]).from_config(config, layers)
+        model.build(tuple(header["input_shape"]))
+        for i, layer in enumerate(model.layers):
+            for kind in ("params", "state"):
+                for name, target in getattr(layer, kind).items():
+                    value = arrays[f"{kind}/{i}/{name}"]
+                    if value.shape != target.shape:
+                        raise ValueError(f"array {kind}/{i}/{name} has shape {value.shape}, "
+                                         f"the layer expects {target.shape}")
+                    target[...] = value
+    except KeyError as missing:
+        raise ValueError(f"{source} is incomplete: {missing} is missing") from None
+    except TypeError as error:
+        raise ValueError(f"{source} describes a model this learninspy cannot build: "
+                         f"{error}") from None
+    if header.get("history"):
+        model.history = History.from_dict(header["history"])
+    extra = dict(header.get("extra") or {})
+    extra.update({key[len("extra/"):]: value for key, value in arrays.items()
+                  if key.startswith("extra/")})
+    return model, extra

@@ -1,0 +1,462 @@
+"""Sequential: a stack of layers trained as one model.
+
+Every network of learninspy is a :class:`Sequential` -- :class:`~learninspy.core.model.NeuralNetwork`
+is one built from ``NetworkParameters``. The model owns three flat vectors:
+
+* the trainable parameters of all its layers (each layer's ``params`` are views into it), with
+  the regularised ones (weight matrices) first, so L1 / L2 act on one contiguous slice;
+* their gradients, laid out the same way;
+* the non-trainable state (e.g. running statistics).
+
+One vector per kind is what makes the rest simple and fast: an optimizer step is a few
+whole-vector operations, merging replicas is a weighted average of vectors, and shipping a
+model to Spark workers or to a file moves one array.
+"""
+
+import copy
+
+import numpy as np
+
+from learninspy.core import loss as losses
+from learninspy.core.layers.base import Layer
+from learninspy.utils import evaluation
+from learninspy.utils.data import LabeledDataSet, to_arrays
+
+__all__ = ["Sequential", "model_class"]
+
+_MODEL_CLASSES = {}
+_PREDICT_CHUNK = 8192  # rows per forward pass at inference: bounded memory, cache-friendly
+
+
+def model_class(name):
+    """The model class registered as ``name`` (for loading model files)."""
+    try:
+        return _MODEL_CLASSES[name]
+    except KeyError:
+        raise ValueError(f"unknown model class {name!r}; known model classes are "
+                         f"{sorted(_MODEL_CLASSES)}") from None
+
+
+def _first_bad_row(mask):
+    rows = np.flatnonzero(~mask.reshape(len(mask), -1).all(axis=1))
+    return int(rows[0]) if rows.size else None
+
+
+class Sequential:
+    """A stack of layers, each feeding the next.
+
+    Args:
+        layers: iterable of :class:`~learninspy.core.layers.base.Layer`.
+        loss: name of a registered loss ('CrossEntropy' for classification with a softmax
+            output, 'MSE' for regression, see ``loss.names()``).
+        input_shape: shape of one example (no batch axis); the layers are built when known.
+        dtype: 'float32' (default, fast) or 'float64'.
+        seed: int, seeds the initial weights and the randomness of training.
+        strength_l1, strength_l2: L1 and L2 penalties on the regularised parameters.
+        name: optional name.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _MODEL_CLASSES[cls.__name__] = cls
+
+    def __init__(self, layers=(), loss=None, input_shape=None, dtype="float32", seed=123,
+                 strength_l1=0.0, strength_l2=0.0, name=None):
+        self.loss = loss
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+        self.seed = seed
+        #: entropy of every random stream of the model; ``seed`` if given
+        self.seed_entropy = seed if seed is not None else np.random.SeedSequence().entropy
+        self._fit_count = 0
+        self.strength_l1, self.strength_l2 = strength_l1, strength_l2
+        self.name = name
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.layers = []
+        self.history = None
+        self._rng = np.random.default_rng(self.seed_entropy)
+        self._params = self._grads = self._state = None
+        self._n_regularized = 0
+        for layer in layers:
+            self.add(layer)
+        if self.input_shape is not None:
+            self.build()
+
+    # --- Structure ----------------------------------------------------------------------------
+
+    def add(self, layer):
+        """Append a layer; the model is rebuilt when next used."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"expected a Layer, got {type(layer).__name__}")
+        self.layers.append(layer)
+        self._params = None
+        return self
+
+    @property
+    def built(self):
+        return self._params is not None
+
+    def build(self, input_shape=None):
+        """Build every layer for examples of ``input_shape`` and gather their parameters."""
+        if input_shape is not None:
+            self.input_shape = tuple(int(d) for d in input_shape)
+        if self.input_shape is None:
+            raise ValueError("the model does not know its input shape yet: pass input_shape "
+                             "to the constructor or to build()")
+        if not self.layers:
+            raise ValueError("the model has no layers")
+        shape = self.input_shape
+        for layer in self.layers:
+            shape = layer.ensure_built(shape, self._rng, self.dtype)
+        self._pack()
+        return self
+
+    def _require_built(self):
+        if not self.built:
+            self.build()
+
+    @property
+    def output_shape(self):
+        self._require_built()
+        return self.layers[-1].output_shape
+
+    def _pack(self):
+        """Move all parameters, gradients and state into the model's flat vectors."""
+        entries = [(layer, name) for layer in self.layers for name in layer.params]
+        entries.sort(key=lambda entry: entry[1] not in entry[0].regularized)  # stable
+        self._n_regularized = sum(layer.params[name].size for layer, name in entries
+                                  if name in layer.regularized)
+        self._params = self._flatten(entries, "params")
+        self._grads = self._flatten(entries, "grads")
+        self._state = self._flatten(
+            [(layer, name) for layer in self.layers for name in layer.state], "state")
+        trainable_before = False
+        for layer in self.layers:
+            layer.propagate_grad = trainable_before
+            trainable_before = trainable_before or bool(layer.params)
+
+    def _flatten(self, entries, attribute):
+        size = sum(getattr(layer, attribute)[name].size for layer, name in entries)
+        flat = np.zeros(size, dtype=self.dtype)
+        offset = 0
+        for layer, name in entries:
+            arrays = getattr(layer, attribute)
+            value = arrays[name]
+            view = flat[offset:offset + value.size].reshape(value.shape)
+            view[...] = value
+            arrays[name] = view
+            offset += value.size
+        return flat
+
+    # --- Parameters as vectors ----------------------------------------------------------------
+
+    def get_parameters(self):
+        """A copy of all trainable parameters as one flat vector."""
+        self._require_built()
+        return self._params.copy()
+
+    def set_parameters(self, vector):
+        """Overwrite all trainable parameters from a flat vector (see :meth:`get_parameters`)."""
+        self._require_built()
+        self._params[...] = self._checked_vector(vector, self._params, "parameter")
+
+    def get_state(self):
+        """A copy of the non-trainable state (e.g. running statistics) as a flat vector."""
+        self._require_built()
+        return self._state.copy()
+
+    def set_state(self, vector):
+        self._require_built()
+        self._state[...] = self._checked_vector(vector, self._state, "state")
+
+    @staticmethod
+    def _checked_vector(vector, target, what):
+        vector = np.asarray(vector)
+        if vector.shape != target.shape:
+            raise ValueError(f"expected a {what} vector of {target.size} values, got shape "
+                             f"{vector.shape}")
+        return vector
+
+    @property
+    def count_params(self):
+        """Number of trainable values."""
+        self._require_built()
+        return self._params.size
+
+    def copy(self):
+        """An independent copy of the model, its parameters and state."""
+        return copy.deepcopy(self)
+
+    def __deepcopy__(self, memo):
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        for key, value in self.__dict__.items():
+            if key in ("_params", "_grads", "_state", "layers"):
+                continue
+            setattr(clone, key, copy.deepcopy(value, memo))
+        clone.layers = [copy.deepcopy(layer, memo) for layer in self.layers]
+        if self.built:  # the layers' arrays are now independent copies: gather them again
+            clone._pack()
+        else:
+            clone._params = clone._grads = clone._state = None
+        return clone
+
+    def __reduce__(self):
+        from learninspy.core import persistence
+        return persistence.from_payload, (persistence.to_payload(self),)
+
+    # --- Task ---------------------------------------------------------------------------------
+
+    @property
+    def loss_record(self):
+        if self.loss is None:
+            raise ValueError(f"{type(self).__name__} has no loss; pass loss= "
+                             f"(one of {losses.names()})")
+        return losses.get(self.loss)
+
+    @property
+    def classification(self):
+        """True when the loss is for classification (labels are class indices)."""
+        return self.loss_record.fused_with is not None
+
+    @property
+    def n_classes(self):
+        """Number of classes of a classification model (its output units)."""
+        return int(np.prod(self.output_shape))
+
+    def default_measure(self):
+        return "F-measure" if self.classification else "R2"
+
+    def check_measure(self, measure):
+        """``measure`` (or the task's default) after checking it names a metric of the task."""
+        measure = measure or self.default_measure()
+        metrics = (evaluation.ClassificationMetrics if self.classification
+                   else evaluation.RegressionMetrics)
+        if measure not in metrics.measures:
+            task = "classification" if self.classification else "regression"
+            raise ValueError(f"unknown measure {measure!r} for {task}; valid measures are "
+                             f"{list(metrics.measures)}")
+        return measure
+
+    # --- Checking data at the API boundary ----------------------------------------------------
+
+    def _features(self, X):
+        """``X`` as a (n, *input_shape) array of the model's dtype, checked."""
+        X = np.asarray(X)
+        if X.dtype.kind not in "fiub":
+            raise TypeError(f"features must be numeric, got dtype {X.dtype}")
+        if self.input_shape is None:
+            self.build(X.shape[1:])
+        if X.shape[1:] != self.input_shape:
+            if X.ndim >= 2 and int(np.prod(X.shape[1:])) == int(np.prod(self.input_shape)):
+                X = X.reshape((len(X),) + self.input_shape)
+            else:
+                width = X.shape[1] if X.ndim == 2 else X.shape[1:]
+                raise ValueError(f"features have {width} columns per example but the model "
+                                 f"takes inputs of shape {self.input_shape}")
+        X = X.astype(self.dtype, copy=False)
+        bad = _first_bad_row(np.isfinite(X))
+        if bad is not None:
+            raise ValueError(f"features contain NaN or inf (first at row {bad})")
+        return X
+
+    def _targets(self, y):
+        """Checked targets: class indices (int64) for classification, a (n, k) array for
+        regression."""
+        y = np.asarray(y)
+        if y.dtype.kind not in "fiub":
+            raise TypeError(f"labels must be numeric, got dtype {y.dtype}")
+        if self.classification:
+            y = y.reshape(len(y), -1)
+            if y.shape[1] != 1:
+                raise ValueError(f"classification labels must be one class index per example, "
+                                 f"got {y.shape[1]} values per example")
+            y = y[:, 0]
+            valid = np.isfinite(y) & (y == np.round(y)) & (y >= 0) & (y < self.n_classes)
+            bad = _first_bad_row(valid)
+            if bad is not None:
+                raise ValueError(f"label {y[bad].item()!r} at row {bad} is not a class index in "
+                                 f"[0, {self.n_classes})")
+            return y.astype(np.int64)
+        y = y.reshape(len(y), -1).astype(self.dtype, copy=False)
+        outputs = int(np.prod(self.output_shape))
+        if y.shape[1] != outputs:
+            raise ValueError(f"targets have {y.shape[1]} values per example but the model has "
+                             f"{outputs} outputs")
+        bad = _first_bad_row(np.isfinite(y))
+        if bad is not None:
+            raise ValueError(f"targets contain NaN or inf (first at row {bad})")
+        return y
+
+    def labeled_arrays(self, data):
+        """Checked ``(features, targets)`` of any accepted data set (see ``utils.data``)."""
+        X, y = to_arrays(data, dtype=self.dtype)
+        if len(X) == 0:
+            raise ValueError("the data set is empty")
+        return self._features(X), self._targets(y)
+
+    def target_matrix(self, targets):
+        """The matrix the loss compares outputs with: one-hot rows for class indices."""
+        if not self.classification:
+            return targets
+        matrix = np.zeros((len(targets), self.n_classes), dtype=self.dtype)
+        matrix[np.arange(len(targets)), targets] = 1.0
+        return matrix
+
+    # --- Computation --------------------------------------------------------------------------
+
+    def forward(self, x, training=False):
+        """Output of the model for a batch ``x``; ``training`` enables dropout and caching."""
+        self._require_built()
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def backward(self, grad):
+        """Backpropagate dLoss/doutput through the layers, filling every layer's ``grads``."""
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+            if grad is None:
+                break
+
+    def set_rng(self, rng):
+        """Give every layer the random generator it draws from in training (dropout masks)."""
+        for layer in self.layers:
+            layer.rng = rng
+
+    def loss_and_gradients(self, x, target_matrix):
+        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties,
+        and the gradients in every layer's ``grads`` (and the model's flat gradient vector)."""
+        record = self.loss_record
+        output = self.forward(x, training=True)
+        cost = record.function(output, target_matrix)
+        delta = record.derivative(output, target_matrix)
+        delta *= 1.0 / len(x)
+        last = self.layers[-1]
+        if record.fused_with is not None:
+            if getattr(last, "output_activation", None) != record.fused_with:
+                raise ValueError(f"the {record.name} loss needs a last layer with a "
+                                 f"{record.fused_with} output, got {last.describe()}")
+            grad = last.backward_preactivation(delta)
+            if grad is not None:
+                for layer in reversed(self.layers[:-1]):
+                    grad = layer.backward(grad)
+                    if grad is None:
+                        break
+        else:
+            self.backward(delta)
+        return cost + self._regularize()
+
+    def _regularize(self):
+        """Add the L1 / L2 penalties' gradients; return their cost."""
+        cost = 0.0
+        weights = self._params[:self._n_regularized]
+        grads = self._grads[:self._n_regularized]
+        if self.strength_l2:
+            cost += 0.5 * self.strength_l2 * float(np.dot(weights, weights))
+            grads += weights * self.dtype.type(self.strength_l2)
+        if self.strength_l1:
+            cost += self.strength_l1 * float(np.abs(weights).sum())
+            grads += np.sign(weights) * self.dtype.type(self.strength_l1)
+        return cost
+
+    def _predict_arrays(self, X):
+        outputs = [self.forward(X[i:i + _PREDICT_CHUNK]) for i in range(0, len(X), _PREDICT_CHUNK)]
+        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+
+    def predict(self, x):
+        """Outputs of the model: class probabilities (classification) or values (regression).
+
+        Args:
+            x: one feature vector, an (n, features) array, a list of labeled points or a
+                LabeledDataSet.
+
+        Returns:
+            numpy.ndarray: (n_outputs,) for one vector, else (n, n_outputs).
+        """
+        if isinstance(x, LabeledDataSet) or (isinstance(x, (list, tuple)) and x
+                                             and hasattr(x[0], "features")):
+            x, _ = to_arrays(x, dtype=self.dtype)
+        elif hasattr(x, "features"):  # one labeled point
+            x = np.asarray(x.features)
+        x = np.asarray(x)
+        self._require_built()
+        single = x.ndim == 1 or x.shape == self.input_shape
+        X = self._features(x.reshape((1,) + x.shape) if single else x)
+        out = self._predict_arrays(X)
+        return out[0] if single else out
+
+    def evaluate(self, data, predictions=False, measure=None):
+        """Score the model on labeled ``data`` with ``measure``.
+
+        Args:
+            data: any accepted data set.
+            predictions: bool; also return the predictions (class indices for classification,
+                output values for regression).
+            measure: key of a metric of ``utils.evaluation`` ('F-measure' by default for
+                classification, 'R2' for regression).
+
+        Returns:
+            float, or (float, numpy.ndarray) when ``predictions`` is True.
+        """
+        measure = self.check_measure(measure)
+        X, y = self.labeled_arrays(data)
+        score, predicted = self._score(X, y, measure)
+        return (score, predicted) if predictions else score
+
+    def _score(self, X, y, measure):
+        output = self._predict_arrays(X)
+        if self.classification:
+            predicted = output.argmax(axis=1)
+            metrics = evaluation.ClassificationMetrics((predicted, y), self.n_classes)
+        else:
+            predicted = output
+            metrics = evaluation.RegressionMetrics((output, y))
+        return metrics.evaluate(measure), predicted
+
+    # --- Training -----------------------------------------------------------------------------
+
+    def fit(self, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, measure=None,
+            stops=None, optimizer_params=None, reproducible=False, keep_best=False, **options):
+        """Train the model; see :func:`learninspy.core.training.fit` for every parameter."""
+        from learninspy.core.training import fit
+        return fit(self, train, valid, mini_batch=mini_batch, parallelism=parallelism,
+                   valid_iters=valid_iters, measure=measure, stops=stops,
+                   optimizer_params=optimizer_params, reproducible=reproducible,
+                   keep_best=keep_best, **options)
+
+    # --- Files --------------------------------------------------------------------------------
+
+    def save(self, filename):
+        """Save the model in learninspy's model format (see ``core.persistence``); atomic."""
+        from learninspy.core import persistence
+        persistence.save(self, filename)
+
+    @classmethod
+    def load(cls, filename):
+        """Load a model saved with :meth:`save`; no code from the file is ever run."""
+        from learninspy.core import persistence
+        model = persistence.load(filename)
+        if not isinstance(model, cls):
+            raise ValueError(f"{filename} holds a {type(model).__name__}, not a {cls.__name__}")
+        return model
+
+    def get_config(self):
+        """Everything but the arrays needed to rebuild the model, as JSON-compatible values."""
+        return {
+            "layers": [{"class": type(layer).__name__, "config": layer.get_config()}
+                       for layer in self.layers],
+            "loss": self.loss, "input_shape": self.input_shape, "dtype": self.dtype.name,
+            "seed": self.seed, "strength_l1": self.strength_l1, "strength_l2": self.strength_l2,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_config(cls, config, layers):
+        """Rebuild a model of this class from ``get_config()`` and its layer objects."""
+        kwargs = {k: v for k, v in config.items() if k != "layers"}
+        return cls(layers=layers, **kwargs)
+
+
+_MODEL_CLASSES["Sequential"] = Sequential

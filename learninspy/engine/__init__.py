@@ -1,0 +1,39 @@
+"""Engines: where the replicas of a fit run.
+
+* ``'local'`` (:mod:`learninspy.engine.local`): threads of this process, NumPy only.
+* ``'spark'`` (:mod:`learninspy.engine.spark`): Spark tasks, on an embedded ``local[*]``
+  session or a cluster.
+
+An engine implements ``default_parallelism()``, ``start(model, train, optimizer_params,
+mini_batch, measure)`` returning a runner (with ``n_train``, ``run(weights, state,
+optimizer_state, seeds)``, ``score_train(model, measure)`` and ``close()``), and
+``scorer(model, data)`` returning ``score(model, measure)`` for a validation set. Every
+runner trains each replica with :func:`learninspy.core.optimization.optimize`, so engines
+differ in where the work happens, never in what it computes.
+"""
+
+__all__ = ["get_engine", "ENGINES"]
+
+ENGINES = ("local", "spark")
+
+
+def get_engine(engine=None, train=None):
+    """Resolve ``engine`` ('local', 'spark', an engine object or None) for data ``train``.
+
+    With None, distributed training data (anything with ``is_distributed`` true, such as a
+    ``DistributedLabeledDataSet``) selects Spark; anything else the local engine.
+    """
+    if engine is None:
+        engine = "spark" if getattr(train, "is_distributed", False) else "local"
+    if engine == "local":
+        from learninspy.engine.local import LocalEngine
+        return LocalEngine()
+    if engine == "spark":
+        from learninspy.engine.spark import SparkEngine
+        return SparkEngine()
+    if isinstance(engine, str):
+        raise ValueError(f"unknown engine {engine!r}; valid engines are {list(ENGINES)}")
+    for method in ("default_parallelism", "start", "scorer"):
+        if not callable(getattr(engine, method, None)):
+            raise TypeError(f"engine {engine!r} has no {method}() method")
+    return engine

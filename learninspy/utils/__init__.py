@@ -1,0 +1,1 @@
+"""Utilities around the models: data sets, metrics, logging, sampling and progress."""

@@ -1,0 +1,58 @@
+"""Drawing mini-batches: plain or class-balanced, without replacement within a pass."""
+
+import numpy as np
+
+__all__ = ["BatchSampler"]
+
+
+class _Cursor:
+    """Walks a shuffled permutation of ``indices``, reshuffling when it runs out."""
+
+    def __init__(self, indices, rng):
+        self.indices, self.rng = indices, rng
+        self.order, self.position = rng.permutation(indices), 0
+
+    def take(self, count):
+        parts = []
+        while count > 0:
+            if self.position == len(self.order):
+                self.order, self.position = self.rng.permutation(self.indices), 0
+            chunk = self.order[self.position:self.position + count]
+            self.position += len(chunk)
+            count -= len(chunk)
+            parts.append(chunk)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+class BatchSampler:
+    """Row indices of mini-batches drawn from a data set of ``n`` rows.
+
+    Each example is drawn once per pass over the data (the order reshuffled at every pass).
+    Balanced sampling gives every class present the same share of the batch (the remainder
+    going to randomly chosen classes); each class then has its own pass.
+
+    Args:
+        n: number of rows.
+        classes: optional int array of shape (n,), the class of each row, for balanced batches.
+        rng: numpy Generator.
+    """
+
+    def __init__(self, n, classes=None, rng=None):
+        if n < 1:
+            raise ValueError("cannot sample mini-batches from an empty data set")
+        self.rng = rng if rng is not None else np.random.default_rng()
+        if classes is None:
+            self._cursors = [_Cursor(np.arange(n), self.rng)]
+        else:
+            order = np.argsort(classes, kind="stable")
+            splits = np.flatnonzero(np.diff(classes[order])) + 1
+            self._cursors = [_Cursor(group, self.rng) for group in np.split(order, splits)]
+
+    def sample(self, size):
+        """Indices of one batch of ``size`` rows (an int array)."""
+        if len(self._cursors) == 1:
+            return self._cursors[0].take(size)
+        share, remainder = divmod(size, len(self._cursors))
+        counts = np.full(len(self._cursors), share)
+        counts[self.rng.choice(len(self._cursors), remainder, replace=False)] += 1
+        return np.concatenate([c.take(k) for c, k in zip(self._cursors, counts) if k])

@@ -344,3 +344,30 @@ def test_dropout_layer_draws_a_fresh_mask_every_step():
     assert not np.array_equal(first, second)
     assert set(np.unique(first)) == {0.0, 2.0}
     assert np.array_equal(layer.forward(x, training=False), x)
+
+
+def test_reproducible_weights_do_not_depend_on_thread_scheduling():
+    from learninspy.core.training import fit
+    from learninspy.engine.local import LocalEngine
+    from learninspy.utils.data import load_mnist
+    digits = load_mnist()
+    data = (digits.features[:600] / 255.0, digits.labels[:600])
+
+    def train(workers):
+        network = NeuralNetwork(NetworkParameters([784, 64, 10], seed=5))
+        fit(network, data, mini_batch=64, parallelism=2, reproducible=True,
+            stops=[criterion["MaxIterations"](3)], engine=LocalEngine(workers=workers),
+            optimizer_params=_gd(5, sampling="fresh"))
+        return network.get_parameters()
+
+    assert np.array_equal(train(1), train(2))
+
+
+def test_summary_lists_layers_and_totals():
+    network = NeuralNetwork(NetworkParameters([784, 256, 10], dropout_ratios=[0.2, 0.0]))
+    table = network.summary(print_fn=None)
+    lines = table.splitlines()
+    assert lines[0] == 'Model: "NeuralNetwork"'
+    assert any(line.startswith("dropout_1 (Dropout)") and "rate 0.2" in line for line in lines)
+    assert any("(None, 256)" in line and "ReLU" in line and "200,960" in line for line in lines)
+    assert "Total params: 203,530" in lines and "Non-trainable params: 0" in lines

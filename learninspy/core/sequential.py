@@ -37,6 +37,11 @@ def model_class(name):
                          f"{sorted(_MODEL_CLASSES)}") from None
 
 
+def _snake_case(name):
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))
+
+
 def _first_bad_row(mask):
     rows = np.flatnonzero(~mask.reshape(len(mask), -1).all(axis=1))
     return int(rows[0]) if rows.size else None
@@ -205,6 +210,53 @@ class Sequential:
     def __reduce__(self):
         from learninspy.core import persistence
         return persistence.from_payload, (persistence.to_payload(self),)
+
+    # --- Description --------------------------------------------------------------------------
+
+    def layer_names(self):
+        """Each layer's name: its own, or '<type>_<k>' numbered per type as Keras does."""
+        counts, names = {}, []
+        for layer in self.layers:
+            kind = type(layer).__name__
+            counts[kind] = counts.get(kind, 0) + 1
+            names.append(layer.name or f"{_snake_case(kind)}_{counts[kind]}")
+        return names
+
+    def summary(self, print_fn=print):
+        """A table of the layers -- output shape, activation (or dropout rate), parameter
+        count -- and the totals of trainable and non-trainable values, like Keras's summary.
+
+        Args:
+            print_fn: called with the table; ``None`` to only return it.
+
+        Returns:
+            str, the table.
+        """
+        self._require_built()
+        rows = []
+        for name, layer in zip(self.layer_names(), self.layers):
+            if hasattr(layer, "rate"):
+                detail = f"rate {layer.rate}"
+            else:
+                detail = getattr(layer, "output_activation", None) or ""
+            rows.append((f"{name} ({type(layer).__name__})", str((None,) + layer.output_shape),
+                         detail, f"{layer.count_params + layer.count_state:,}"))
+        header = ("Layer (type)", "Output Shape", "Activation", "Param #")
+        widths = [max(len(r[i]) for r in rows + [header]) + 3 for i in range(4)]
+        line = lambda r: "".join(c.ljust(w) for c, w in zip(r[:3], widths)) + r[3].rjust(widths[3])
+        rule = "_" * sum(widths)
+        trainable, frozen = self._params.size, self._state.size
+        text = [f'Model: "{self.name or type(self).__name__}"', rule, line(header), "=" * len(rule)]
+        for i, row in enumerate(rows):
+            text += [line(row), rule if i < len(rows) - 1 else "=" * len(rule)]
+        text += [f"Total params: {trainable + frozen:,}", f"Trainable params: {trainable:,}",
+                 f"Non-trainable params: {frozen:,}"]
+        if self.loss is not None:
+            text.append(f"Loss: {self.loss}")
+        table = "\n".join(text)
+        if print_fn is not None:
+            print_fn(table)
+        return table
 
     # --- Task ---------------------------------------------------------------------------------
 

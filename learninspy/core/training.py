@@ -139,8 +139,9 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
         stops: list of criteria (any stops training) or a composed criterion; default: at
             most 5 iterations, or a validation score of 0.95.
         optimizer_params: OptimizerParameters (default ``OptimizerParameters()``).
-        reproducible: True restarts the model's random stream at the start of the fit, so
-            the same call on the same model gives bit-identical weights, on any engine.
+        reproducible: True restarts the model's random stream at the start of the fit and
+            runs every replica with one BLAS thread, so the same call on the same model gives
+            bit-identical weights, on any engine.
         keep_best: True keeps, at the end, the model of the best validation score.
         engine: 'local', 'spark', an engine object, or None: Spark for distributed data, else
             the local engine.
@@ -176,7 +177,7 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
     higher_is_better = measure not in LOWER_IS_BETTER
 
     engine = get_engine(engine, train)
-    runner = engine.start(model, train, optimizer_params, mini_batch, measure)
+    runner = engine.start(model, train, optimizer_params, mini_batch, measure, reproducible)
     try:
         score_valid = engine.scorer(model, valid) if valid is not None else runner.score_train
         replicas = {0: engine.default_parallelism(),

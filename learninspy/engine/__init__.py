@@ -5,7 +5,7 @@
   session or a cluster.
 
 An engine implements ``default_parallelism()``, ``start(model, train, optimizer_params,
-mini_batch, measure)`` returning a runner (with ``n_train``, ``run(weights, state,
+mini_batch, measure, reproducible)`` returning a runner (with ``n_train``, ``run(weights, state,
 optimizer_state, seeds)``, ``score_train(model, measure)`` and ``close()``), and
 ``scorer(model, data)`` returning ``score(model, measure)`` for a validation set. Every
 runner trains each replica with :func:`learninspy.core.optimization.optimize`, so engines

@@ -4,8 +4,11 @@ Replicas of a large model run in a thread pool, one per core, with each BLAS cal
 one thread so that replicas do not oversubscribe the cores; NumPy releases the GIL in its
 heavy operations. Replicas of a small model, whose steps are dominated by Python overhead,
 run one after another with BLAS free to use every core. Either way each replica is
-:func:`~learninspy.core.optimization.optimize` on its own scratch copy of the model, so the
-result does not depend on how the replicas were scheduled.
+:func:`~learninspy.core.optimization.optimize` on its own scratch copy of the model.
+
+A BLAS product can round differently with one thread than with several, so a reproducible
+fit runs every replica with one BLAS thread -- as Spark tasks do -- and its weights are then
+bit-identical whatever the scheduling and whichever engine ran it.
 """
 
 import os
@@ -46,9 +49,9 @@ class LocalEngine:
     def default_parallelism(self):
         return available_cores()
 
-    def start(self, model, train, optimizer_params, mini_batch, measure):
+    def start(self, model, train, optimizer_params, mini_batch, measure, reproducible=False):
         return _LocalRunner(model, TrainingSet.of(model, train), optimizer_params, mini_batch,
-                            measure, self.workers)
+                            measure, self.workers, reproducible)
 
     def scorer(self, model, data):
         features, labels = model.labeled_arrays(data)  # checked once, here
@@ -56,9 +59,11 @@ class LocalEngine:
 
 
 class _LocalRunner:
-    def __init__(self, model, training_set, optimizer_params, mini_batch, measure, workers):
+    def __init__(self, model, training_set, optimizer_params, mini_batch, measure, workers,
+                 reproducible):
         self.training_set, self.params = training_set, optimizer_params
         self.mini_batch, self.measure = mini_batch, measure
+        self.reproducible = reproducible
         self.n_train = len(training_set)
         self.threaded = workers > 1 and model.count_params * mini_batch >= THREADING_THRESHOLD
         self.workers = workers if self.threaded else 1
@@ -83,9 +88,11 @@ class _LocalRunner:
             self._workspaces.put(workspace)
 
     def run(self, weights, state, optimizer_state, seeds):
-        if self._executor is None or len(seeds) == 1:
-            return [self._replica(weights, state, optimizer_state, s) for s in seeds]
-        with threadpool_limits(limits=1, user_api="blas"):
+        threaded = self._executor is not None and len(seeds) > 1
+        blas_threads = 1 if threaded or self.reproducible else None
+        with threadpool_limits(limits=blas_threads, user_api="blas"):
+            if not threaded:
+                return [self._replica(weights, state, optimizer_state, s) for s in seeds]
             return list(self._executor.map(
                 lambda s: self._replica(weights, state, optimizer_state, s), seeds))
 

@@ -39,3 +39,11 @@ def test_split_and_subsample():
     assert np.bincount(sample.labels.astype(int)).tolist() == [10, 10, 10]
     with pytest.raises(ValueError, match="sum to 1"):
         split_data(iris, [0.5, 0.6])
+
+
+def test_pyspark_labeled_points_are_accepted_without_a_spark_context():
+    from pyspark.mllib.linalg import SparseVector
+    from pyspark.mllib.regression import LabeledPoint as SparkPoint
+    points = [SparkPoint(1.0, [0.5, 1.5]), SparkPoint(0.0, SparseVector(2, {1: 2.0}))]
+    X, y = to_arrays(points)
+    assert X.tolist() == [[0.5, 1.5], [0.0, 2.0]] and y.tolist() == [1.0, 0.0]

@@ -371,3 +371,11 @@ def test_summary_lists_layers_and_totals():
     assert any(line.startswith("dropout_1 (Dropout)") and "rate 0.2" in line for line in lines)
     assert any("(None, 256)" in line and "ReLU" in line and "200,960" in line for line in lines)
     assert "Total params: 203,530" in lines and "Non-trainable params: 0" in lines
+
+
+def test_unknown_loss_is_rejected_at_construction():
+    from learninspy.core.layers import Dense
+    from learninspy.core.sequential import Sequential
+    with pytest.raises(ValueError, match=r"unknown loss 'Hinge'; valid choices are "
+                                         r"\['CrossEntropy', 'MSE'\]"):
+        Sequential([Dense(2)], loss="Hinge", input_shape=(3,))

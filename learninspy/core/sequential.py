@@ -67,6 +67,8 @@ class Sequential:
 
     def __init__(self, layers=(), loss=None, input_shape=None, dtype="float32", seed=123,
                  strength_l1=0.0, strength_l2=0.0, name=None):
+        if loss is not None:
+            losses.get(loss)  # an unknown name fails here, listing the valid ones
         self.loss = loss
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):

@@ -8,14 +8,28 @@ Wherever a data set is expected (``fit``, ``evaluate``, ``cost_overall``, ...) l
   ``LabeledPoint`` or this module's own :class:`LabeledPoint`, usable without Spark.
 
 :func:`to_arrays` turns any of them into a pair of NumPy arrays.
+
+:class:`LabeledDataSet` is the interface every engine's data set implements:
+:class:`LocalLabeledDataSet` holds NumPy arrays in memory, ``DistributedLabeledDataSet``
+(:mod:`learninspy.utils.distributed`) an RDD on a Spark cluster. Code that only uses the
+interface -- the scalers, :class:`~learninspy.utils.feature.PCA` -- works on both.
+
+This module also gathers, for one import, the scalers (:mod:`learninspy.utils.scaling`) and
+the shipped data sets and generators (:mod:`learninspy.utils.datasets`).
 """
+
+import abc
+import os
 
 import numpy as np
 
+from learninspy.utils import fileio
 from learninspy.utils.sampling import BatchSampler
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
-           "to_arrays", "subsample", "split_data", "load_iris", "load_ccpp", "load_mnist", "load_boston"]
+           "to_arrays", "split_label_column", "column_statistics", "subsample", "split_data", "split_balanced",
+           "StandardScaler", "MinMaxScaler", "load_iris", "load_ccpp", "load_mnist",
+           "load_boston", "make_moons", "make_spiral"]
 
 
 class LabeledPoint:
@@ -53,36 +67,110 @@ def label_to_vector(label, n_classes):
     return vector
 
 
-class LabeledDataSet:
+class LabeledDataSet(abc.ABC):
     """Interface of a labeled data set, shared by local and distributed implementations.
 
+    Everything but ``collect`` keeps the data where it is: a distributed data set answers the
+    statistics hooks with one aggregation over the cluster and ``map_features`` with a lazy
+    map, so scalers and PCA never move the data to the driver.
+
     Attributes:
-        features: the feature vectors (an (n, d) array for local data).
-        labels: the labels (an (n,) or (n, k) array for local data).
-        shape: tuple (number of rows, number of features).
+        features: the feature vectors (an (n, d) array for local data, an RDD of vectors for
+            distributed data).
+        labels: the labels, in the same order (an (n,) or (n, k) array for local data).
+        is_distributed: bool, True when the data lives on a cluster; ``fit`` then picks the
+            Spark engine.
     """
 
-    features = labels = None
+    is_distributed = False
 
     @property
+    @abc.abstractmethod
     def shape(self):
-        raise NotImplementedError
+        """tuple (number of rows, number of features)."""
 
+    @abc.abstractmethod
     def collect(self):
         """The whole data set as a list of :class:`LabeledPoint`."""
-        raise NotImplementedError
+
+    @abc.abstractmethod
+    def split_data(self, fractions, seed=123, balanced=False):
+        """Split at random into data sets of the same kind, one per fraction.
+
+        Args:
+            fractions: list of floats > 0 summing to 1 (e.g. [0.7, 0.15, 0.15]).
+            seed: int, seeds the shuffling.
+            balanced: True splits every class in the same fractions (the labels must be class
+                indices).
+        """
+
+    @abc.abstractmethod
+    def load_file(self, path, pos_label=-1):
+        """Replace the contents with a text file's (see :func:`learninspy.utils.fileio.read_table`
+        for the formats); returns the data set.
+
+        Args:
+            path: the file.
+            pos_label: int, the column holding the label (-1: the last one).
+        """
+
+    @abc.abstractmethod
+    def save_file(self, path):
+        """Write the data set as a text table, one example per line with the label last, so
+        that ``load_file(path)`` reads it back unchanged."""
+
+    @abc.abstractmethod
+    def column_statistics(self):
+        """Per-column statistics of the features, in one pass.
+
+        Returns:
+            dict with 'count' (int, the rows) and float64 arrays of d values: 'mean',
+            'variance' (unbiased, divided by count - 1, as Spark's ``colStats``; 0 for one
+            row), 'min' and 'max'.
+        """
+
+    @abc.abstractmethod
+    def covariance(self):
+        """The features' mean vector and covariance matrix (unbiased, divided by n - 1).
+
+        Returns:
+            tuple (mean, covariance): float64 arrays of shapes (d,) and (d, d).
+        """
+
+    @abc.abstractmethod
+    def map_features(self, function):
+        """A new data set of the same kind, with the same labels and ``function`` applied to
+        the features.
+
+        Args:
+            function: vectorised, (m, d) array -> (m, k) array, applied to blocks of rows;
+                a picklable callable (a module-level function or a method of a picklable
+                object) so that it can travel to Spark executors.
+        """
 
 
 class LocalLabeledDataSet(LabeledDataSet):
     """A labeled data set held in memory as two NumPy arrays.
 
     Args:
-        data: a pair ``(X, y)``, a list of labeled points, or another LabeledDataSet.
+        data: a pair ``(X, y)``, a list of labeled points, another LabeledDataSet, the path of
+            a text file (see :meth:`load_file`), or None for an empty data set.
         dtype: dtype of the features (float32 by default, as training uses).
+        pos_label: for a file, the column holding the label (-1: the last one).
+
+    >>> data = LocalLabeledDataSet(([[1.0, 2.0], [3.0, 4.0]], [0, 1]))
+    >>> data.shape
+    (2, 2)
     """
 
-    def __init__(self, data, dtype=np.float32):
-        self.features, self.labels = to_arrays(data, dtype=dtype)
+    def __init__(self, data=None, dtype=np.float32, pos_label=-1):
+        self.dtype = np.dtype(dtype)
+        if isinstance(data, (str, os.PathLike)):
+            self.load_file(data, pos_label)
+        elif data is None:
+            self.features, self.labels = np.zeros((0, 0), self.dtype), np.zeros(0)
+        else:
+            self.features, self.labels = to_arrays(data, dtype=self.dtype)
 
     @property
     def shape(self):
@@ -94,8 +182,86 @@ class LocalLabeledDataSet(LabeledDataSet):
     def collect(self):
         return [LabeledPoint(label, row) for row, label in zip(self.features, self.labels)]
 
+    def split_data(self, fractions, seed=123, balanced=False):
+        return split_data(self, fractions, seed=seed, balanced=balanced)
+
+    def load_file(self, path, pos_label=-1, format="auto"):
+        """Replace the contents with a text file's; returns the data set.
+
+        Args:
+            path: CSV, TSV, semicolon or space separated numbers, one example per line
+                (see :func:`learninspy.utils.fileio.read_table`).
+            pos_label: int, the column holding the label (-1: the last one).
+            format: 'auto' or a key of :data:`learninspy.utils.fileio.FORMATS`.
+
+        Raises:
+            FileNotFoundError: no such file.
+            ValueError: a malformed line (the message names the file and the line) or a
+                ``pos_label`` outside the columns.
+        """
+        features, self.labels = split_label_column(fileio.read_table(path, format), pos_label,
+                                                   os.fspath(path))
+        self.features = features.astype(self.dtype)
+        return self
+
+    def save_file(self, path):
+        """Write the data set as a text table, label last (format from the extension, see
+        :func:`learninspy.utils.fileio.write_table`); atomic."""
+        labels = self.labels.reshape(len(self.labels), -1)
+        if labels.shape[1] != 1:
+            raise ValueError(f"save_file writes one label per line; these labels have "
+                             f"{labels.shape[1]} values per example")
+        digits = "%.9g" if self.features.dtype.itemsize <= 4 else "%.17g"
+        formats = [digits] * self.features.shape[1] + ["%.17g"]
+        fileio.write_table(path, np.column_stack([self.features, labels]), fmt=formats)
+
+    def column_statistics(self):
+        return column_statistics(self.features)
+
+    def covariance(self):
+        X = self.features.astype(np.float64)
+        mean = X.mean(axis=0)
+        centered = X - mean
+        return mean, centered.T @ centered / max(len(X) - 1, 1)
+
+    def map_features(self, function):
+        features = np.asarray(function(self.features))
+        if features.ndim != 2 or len(features) != len(self.features):
+            raise ValueError(f"map_features needs a function returning ({len(self.features)}, "
+                             f"k) features, got shape {features.shape}")
+        return LocalLabeledDataSet((features, self.labels), dtype=self.dtype)
+
     def __repr__(self):
         return f"LocalLabeledDataSet(shape={self.shape})"
+
+
+def split_label_column(table, pos_label=-1, source="the table"):
+    """(features, labels) of a 2-D table whose column ``pos_label`` holds the labels.
+
+    Raises:
+        ValueError: ``pos_label`` is not a column of the table, or no column is left for
+            features; the message names ``source``.
+    """
+    columns = table.shape[1]
+    if isinstance(pos_label, bool) or not isinstance(pos_label, (int, np.integer)) \
+            or not -columns <= pos_label < columns:
+        raise ValueError(f"label column {pos_label!r} is not a column of {source}, which has "
+                         f"{columns} (valid: {-columns} to {columns - 1})")
+    if columns < 2:
+        raise ValueError(f"{source} has one column: no room for features and a label")
+    return np.delete(table, pos_label, axis=1), table[:, pos_label]
+
+
+def column_statistics(X):
+    """:meth:`LabeledDataSet.column_statistics` of an (n, d) array of features."""
+    X = np.asarray(X)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"statistics need an (n, d) array of features with n >= 1, got shape "
+                         f"{X.shape}")
+    return {"count": len(X), "mean": X.mean(axis=0, dtype=np.float64),
+            "variance": X.var(axis=0, ddof=1, dtype=np.float64) if len(X) > 1
+            else np.zeros(X.shape[1]),
+            "min": X.min(axis=0).astype(np.float64), "max": X.max(axis=0).astype(np.float64)}
 
 
 def _vector(features):
@@ -123,7 +289,7 @@ def to_arrays(data, dtype=np.float32):
         ValueError: features and labels disagree in length, or rows differ in width.
     """
     if isinstance(data, LabeledDataSet):
-        if not isinstance(data, LocalLabeledDataSet) and not isinstance(data.features, np.ndarray):
+        if data.is_distributed:
             raise TypeError(f"{type(data).__name__} is not held locally; collect it first or "
                             "use the Spark engine")
         X, y = data.features, data.labels
@@ -161,6 +327,25 @@ def to_arrays(data, dtype=np.float32):
     return X, y
 
 
+def _dtype_of(data):
+    """The features' dtype of a local data set, float32 for anything else."""
+    return getattr(data, "dtype", np.float32) if isinstance(data, LabeledDataSet) else np.float32
+
+
+def _class_indices(labels):
+    """``labels`` as int64 class indices, checked, for balanced sampling and splits."""
+    labels = np.asarray(labels)
+    if labels.ndim > 1 and labels.shape[1:] != (1,):
+        raise ValueError(f"balanced sampling needs one class index per example, got labels "
+                         f"of shape {labels.shape}")
+    flat = labels.reshape(-1).astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(flat) | (flat < 0) | (flat != np.round(flat)))
+    if bad.size:
+        raise ValueError(f"balanced sampling needs class indices (integers >= 0) as labels; "
+                         f"row {bad[0]} has label {flat[bad[0]]!r}")
+    return flat.astype(np.int64)
+
+
 def subsample(data, size, balanced=False, seed=123):
     """A random sample of ``size`` rows of ``data``, without replacement while rows remain.
 
@@ -174,10 +359,10 @@ def subsample(data, size, balanced=False, seed=123):
     Returns:
         LocalLabeledDataSet.
     """
-    X, y = to_arrays(data)
-    classes = y.astype(np.int64) if balanced else None
+    X, y = to_arrays(data, dtype=_dtype_of(data))
+    classes = _class_indices(y) if balanced else None
     rows = BatchSampler(len(X), classes, np.random.default_rng(seed)).sample(int(size))
-    return LocalLabeledDataSet((X[rows], y[rows]))
+    return LocalLabeledDataSet((X[rows], y[rows]), dtype=X.dtype)
 
 
 def split_data(data, fractions, seed=123, balanced=False):
@@ -197,11 +382,11 @@ def split_data(data, fractions, seed=123, balanced=False):
     if fractions.ndim != 1 or len(fractions) < 1 or np.any(fractions <= 0) \
             or not np.isclose(fractions.sum(), 1.0):
         raise ValueError(f"fractions must be positive and sum to 1, got {list(fractions)}")
-    X, y = to_arrays(data)
+    X, y = to_arrays(data, dtype=_dtype_of(data))
     rng = np.random.default_rng(seed)
     groups = [np.arange(len(X))]
     if balanced:
-        classes = y.astype(np.int64).ravel()
+        classes = _class_indices(y)
         groups = [np.flatnonzero(classes == c) for c in np.unique(classes)]
     parts = [[] for _ in fractions]
     for group in groups:
@@ -209,9 +394,16 @@ def split_data(data, fractions, seed=123, balanced=False):
         bounds = np.round(np.cumsum(fractions)[:-1] * len(shuffled)).astype(int)
         for part, rows in zip(parts, np.split(shuffled, bounds)):
             part.append(rows)
-    return [LocalLabeledDataSet((X[rows], y[rows])) for rows in
+    return [LocalLabeledDataSet((X[rows], y[rows]), dtype=X.dtype) for rows in
             (np.sort(np.concatenate(part)) for part in parts)]
 
 
-from learninspy.utils.datasets import (  # noqa: E402  (the loaders build LocalLabeledDataSets)
-    load_boston, load_ccpp, load_iris, load_mnist)
+def split_balanced(data, fractions, seed=123):
+    """:func:`split_data` with every class split in the same fractions (stratified)."""
+    return split_data(data, fractions, seed=seed, balanced=True)
+
+
+# Gathered here for one import; both modules build on the classes above.
+from learninspy.utils.datasets import (  # noqa: E402
+    load_boston, load_ccpp, load_iris, load_mnist, make_moons, make_spiral)
+from learninspy.utils.scaling import MinMaxScaler, StandardScaler  # noqa: E402

@@ -1,11 +1,12 @@
-"""Loaders of the data sets shipped inside the package (see ``learninspy/datasets/README.md``)."""
+"""The data sets shipped inside the package (see ``learninspy/datasets/README.md``) and
+generators of the toy problems of the seed tasks: two interleaving moons and a spiral."""
 
 import gzip
 from importlib import resources
 
 import numpy as np
 
-__all__ = ["load_iris", "load_ccpp", "load_mnist", "load_boston"]
+__all__ = ["load_iris", "load_ccpp", "load_mnist", "load_boston", "make_moons", "make_spiral"]
 
 
 def _read(filename, delimiter):
@@ -45,3 +46,57 @@ def load_boston():
     shipped because the Keras regression example the project reproduces trains on it.
     """
     return _data_set(*_read("boston_housing.csv", ","))
+
+
+def make_moons(n=200, noise=0.2, seed=123):
+    """Two interleaving half circles in the plane, one per class, as scikit-learn draws them.
+
+    Args:
+        n: int, number of points (half of them, rounded down, in class 0: the upper moon).
+        noise: float, standard deviation of the Gaussian noise added to the coordinates.
+        seed: int, seeds the noise and the order of the points.
+
+    Returns:
+        LocalLabeledDataSet of shape (n, 2), labels 0 and 1, in random order.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    upper, lower = np.linspace(0, np.pi, n // 2), np.linspace(0, np.pi, n - n // 2)
+    features = np.concatenate([np.column_stack([np.cos(upper), np.sin(upper)]),
+                               np.column_stack([1 - np.cos(lower), 0.5 - np.sin(lower)])])
+    labels = np.repeat([0.0, 1.0], [len(upper), len(lower)])
+    order = rng.permutation(n)
+    features = features[order] + rng.normal(scale=noise, size=(n, 2))
+    return _data_set(features, labels[order])
+
+
+def make_spiral(points_per_class=100, n_classes=3, noise=0.2, seed=123):
+    """Spiral arms in the plane, one per class (the data set of Stanford's CS231n notes).
+
+    Arm k runs from the centre out to radius 1 while its angle sweeps 4 radians from 4k;
+    each angle gets Gaussian noise.
+
+    Args:
+        points_per_class: int, points of every arm.
+        n_classes: int, number of arms.
+        noise: float, standard deviation of the noise on the angle (radians).
+        seed: int, seeds the noise.
+
+    Returns:
+        LocalLabeledDataSet of shape (points_per_class * n_classes, 2), labels 0 to
+        n_classes - 1, arm by arm.
+    """
+    for name, value in (("points_per_class", points_per_class), ("n_classes", n_classes)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    rng = np.random.default_rng(seed)
+    radius = np.tile(np.linspace(0.0, 1.0, points_per_class), n_classes)
+    labels = np.repeat(np.arange(n_classes, dtype=np.float64), points_per_class)
+    start = 4.0 * labels
+    angle = start + np.tile(np.linspace(0.0, 4.0, points_per_class), n_classes) \
+        + rng.normal(scale=noise, size=len(labels))
+    features = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return _data_set(features, labels)

@@ -12,7 +12,7 @@ import numpy as np
 
 from learninspy.utils.registry import UnknownNameError
 
-__all__ = ["ClassificationMetrics", "RegressionMetrics", "metrics_for"]
+__all__ = ["ClassificationMetrics", "RegressionMetrics", "metrics_for", "metrics_table"]
 
 
 def _split_pairs(predicted_and_labels):
@@ -185,3 +185,28 @@ def metrics_for(classification, predicted, actual, n_classes=None):
     if classification:
         return ClassificationMetrics((predicted, actual), n_classes)
     return RegressionMetrics((predicted, actual))
+
+
+def metrics_table(columns):
+    """Metrics as an aligned text table, one column per data set.
+
+    Args:
+        columns: dict, column title -> {metric name -> value}, e.g.
+            ``{'train': {'Accuracy': 0.98}, 'test': {'Accuracy': 0.95}}``.
+
+    >>> print(metrics_table({'test': {'Accuracy': 0.95, 'F-measure': 0.9512}}))
+    metric           test
+    ---------------------
+    Accuracy       0.9500
+    F-measure      0.9512
+    ---------------------
+    """
+    names = list(dict.fromkeys(name for values in columns.values() for name in values))
+    width = max(len("metric"), *(len(name) for name in names))
+    cells = [max(10, len(title)) for title in columns]
+    header = f"{'metric':<{width}}" + "".join(f"  {t:>{c}}" for t, c in zip(columns, cells))
+    rule = "-" * len(header)
+    rows = [f"{name:<{width}}" + "".join(
+        f"  {values[name]:>{c}.4f}" if name in values else f"  {'-':>{c}}"
+        for values, c in zip(columns.values(), cells)) for name in names]
+    return "\n".join([header, rule, *rows, rule])

@@ -1,9 +1,10 @@
-"""Shared fixtures: seeded splits of the shipped data sets."""
+"""Shared fixtures: seeded splits of the shipped data sets, a data set seen through its hooks."""
 
 import numpy as np
 import pytest
 
-from learninspy.utils.data import LocalLabeledDataSet, load_ccpp, load_iris, split_data
+from learninspy.utils.data import (LabeledDataSet, LocalLabeledDataSet, column_statistics,
+                                   load_ccpp, load_iris, split_data)
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,37 @@ def ccpp_split():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+class HooksOnly(LabeledDataSet):
+    """A data set reachable only through the engine-neutral hooks, as a distributed one is:
+    reading its features directly fails."""
+
+    is_distributed = True
+
+    def __init__(self, X, y):
+        self._X, self._y = np.asarray(X, dtype=np.float64), np.asarray(y)
+        self.mapped = 0
+
+    @property
+    def features(self):
+        raise AssertionError("the features were read directly, not through the hooks")
+
+    labels = shape = property(lambda self: None)
+    collect = split_data = load_file = save_file = lambda self, *args: None
+
+    def column_statistics(self):
+        return column_statistics(self._X)
+
+    def covariance(self):
+        return self._X.mean(axis=0), np.cov(self._X, rowvar=False)
+
+    def map_features(self, function):
+        self.mapped += 1
+        return HooksOnly(function(self._X), self._y)
+
+
+@pytest.fixture
+def hooks_only():
+    """The class of a data set that only its statistics hooks and map_features can read."""
+    return HooksOnly

@@ -24,9 +24,11 @@ __all__ = ["demo", "train", "evaluate", "predict", "info"]
 
 
 def demo(arguments):
+    """Run a demo; print the network, its test metrics and where its plots went."""
     from learninspy.demos import format_metrics, run_demo, write_plots
     result = run_demo(arguments.name, quick=arguments.quick, engine=arguments.engine,
                       verbose=1)
+    print(result.network.summary(print_fn=None))
     print(format_metrics(result))
     if arguments.plots:
         for path in write_plots(result, arguments.plots):

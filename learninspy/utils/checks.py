@@ -1,14 +1,28 @@
 """Numerical gradient checks: compare analytic derivatives with central finite differences.
 
 Backpropagation bugs are silent -- a wrong derivative still trains, just badly. Whoever adds
-an activation, a loss or a layer can check it here in one call::
+an activation, a loss or a layer can check it here in one call, before registering it (pass
+the record) or after (pass its name)::
 
+    >>> from learninspy.core.activations import Activation
     >>> from learninspy.utils.checks import check_activation
+    >>> cube = Activation("Cube", function=lambda z: z ** 3, derivative=lambda z: 3 * z ** 2)
+    >>> check_activation(cube) < 1e-6
+    True
+    >>> slip = Activation("Cube", function=lambda z: z ** 3, derivative=lambda z: 3 * z)
+    >>> check_activation(slip) > 0.1
+    True
     >>> check_activation('Tanh') < 1e-6
     True
 
 Every check works in float64 and returns the largest relative error,
-|analytic - numeric| / max(|analytic| + |numeric|, floor).
+|analytic - numeric| / max(|analytic| + |numeric|, floor): below about 1e-6 the derivative
+is right, above 1e-3 it is almost surely wrong.
+
+* :func:`check_activation` -- an activation's derivative (and its fast output-based form);
+* :func:`check_loss` -- a loss's derivative (a loss fused with the softmax, through it);
+* :func:`check_network` -- a whole model's backpropagation, penalties included;
+* :func:`check_layer` -- one layer's ``backward``, for inputs and parameters.
 """
 
 import numpy as np

@@ -342,7 +342,7 @@ def _class_indices(labels):
     bad = np.flatnonzero(~np.isfinite(flat) | (flat < 0) | (flat != np.round(flat)))
     if bad.size:
         raise ValueError(f"balanced sampling needs class indices (integers >= 0) as labels; "
-                         f"row {bad[0]} has label {flat[bad[0]]!r}")
+                         f"row {bad[0]} has label {flat[bad[0]].item()!r}")
     return flat.astype(np.int64)
 
 

@@ -107,14 +107,14 @@ def read_table(path, format="auto"):
     delimiter = FORMATS[format] if format != "auto" else \
         next((d for d in _SNIFFED if d in first[1]), None)
     header = not any(_is_number(value) for value in _split(first[1], delimiter))
+    if header and next(lines, None) is None:
+        raise ValueError(f"{path} has a header line but no data")
     try:
         table = np.loadtxt(path, delimiter=delimiter, comments="#", skiprows=first[0] if header
                            else 0, dtype=np.float64, ndmin=2)
     except ValueError:
         _raise_first_bad_line(path, delimiter, header)
         raise
-    if table.size == 0:
-        raise ValueError(f"{path} has a header line but no data")
     return table
 
 

@@ -5,15 +5,15 @@ from learninspy.core import loss
 from learninspy.utils.checks import check_loss
 
 
-@pytest.mark.parametrize("name", ["CrossEntropy", "MSE"])
+@pytest.mark.parametrize("name", ["CrossEntropy", "BinaryCrossEntropy", "MSE"])
 def test_derivative_matches_finite_differences(name):
     assert check_loss(name) < 1e-6
 
 
 def test_documented_dicts():
-    assert set(loss.fun_loss) == {"CrossEntropy", "MSE"}
+    assert set(loss.fun_loss) == {"CrossEntropy", "BinaryCrossEntropy", "MSE"}
     assert loss.fun_loss["MSE"] is loss.mse
-    assert set(loss.fun_loss_d) == {"CrossEntropy", "MSE"}
+    assert set(loss.fun_loss_d) == {"CrossEntropy", "BinaryCrossEntropy", "MSE"}
 
 
 def test_values_for_one_example_and_the_mean_for_a_batch():

@@ -59,20 +59,24 @@ def check_activation(activation, points=None):
 
 
 def check_loss(loss, n_outputs=4, n_examples=3, seed=0):
-    """Check a loss's derivative. For a loss fused with the softmax (cross-entropy) the
-    derivative is checked with respect to the softmax's input, as it is defined."""
-    from learninspy.core import loss as losses
+    """Check a loss's derivative. For a loss fused with an output activation (cross-entropy
+    with the softmax, binary cross-entropy with the sigmoid) the derivative is checked with
+    respect to that activation's input, as it is defined."""
+    from learninspy.core import activations, loss as losses
     record = losses.get(loss)
     rng = np.random.default_rng(seed)
     z = rng.normal(size=(n_examples, n_outputs))
-    if record.fused_with is not None:
-        t = np.eye(n_outputs)[rng.integers(0, n_outputs, n_examples)]
-        function = lambda v: record.function(losses.softmax(v), t) * n_examples
-        analytic = record.derivative(losses.softmax(z), t)
-    else:
+    if record.fused_with is None:
+        activate = lambda v: v
         t = rng.normal(size=(n_examples, n_outputs))
-        function = lambda v: record.function(v, t) * n_examples
-        analytic = record.derivative(z, t)
+    elif record.fused_with == "Softmax":
+        activate = losses.softmax
+        t = np.eye(n_outputs)[rng.integers(0, n_outputs, n_examples)]
+    else:
+        activate = activations.get(record.fused_with).function
+        t = rng.integers(0, 2, size=(n_examples, n_outputs)).astype(float)
+    function = lambda v: record.function(activate(v), t) * n_examples
+    analytic = record.derivative(activate(z), t)
     return relative_error(analytic, _numeric_gradient(function, z))
 
 

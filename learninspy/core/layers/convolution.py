@@ -13,9 +13,11 @@ class Conv2D(FusedActivation, SlidingWindow):
     """2-D convolution, y = f(x * K + b), with * the cross-correlation every deep-learning
     library calls convolution.
 
-    Computed as im2col and one matrix product: the windows of every output pixel are gathered
-    as rows of a matrix (one strided slice copy per kernel offset, see
-    :mod:`~learninspy.core.layers.window`) and multiplied by the kernel seen as a matrix.
+    Computed as im2col and one matrix product: the windows of every output pixel are copied
+    as rows of a matrix (from a strided view, see :mod:`~learninspy.core.layers.window`) and
+    multiplied by the kernel seen as a (kh * kw * channels, filters) matrix. The input gradient
+    is one batched product, the gradient's share of each kernel offset, summed back by slice
+    additions (col2im).
 
     Shapes: input (n, height, width, channels); kernel K (kh, kw, channels, filters);
     bias b (filters,); output (n, out_h, out_w, filters) with, along each axis,
@@ -60,8 +62,7 @@ class Conv2D(FusedActivation, SlidingWindow):
         n, (height, width), kernel = len(x), self._out, self.params["kernel"]
         xp = self._pad(x, 0, training)
         columns = self._array("columns", (n, height, width) + kernel.shape[:3], x.dtype, training)
-        for (i, j), index in self._offsets():
-            columns[:, :, :, i, j] = xp[index]
+        np.copyto(columns, self._windows(xp))
         z = np.matmul(columns.reshape(n * height * width, -1), kernel.reshape(-1, self.filters),
                       out=self._array("z", (n * height * width, self.filters), x.dtype, training))
         z += self.params["b"]
@@ -77,9 +78,11 @@ class Conv2D(FusedActivation, SlidingWindow):
         np.sum(grad_z, axis=0, out=self.grads["b"])
         if not self.propagate_grad:
             return None
-        kernel = self.params["kernel"].reshape(-1, self.filters)
-        d_columns = np.matmul(grad_z, kernel.T, out=self.buffer("d_columns", matrix.shape,
-                                                                 matrix.dtype))
-        d_columns = d_columns.reshape(columns.shape)
-        return self._scatter(len(columns), columns.dtype,
-                             (d_columns[:, :, :, i, j] for (i, j), _ in self._offsets()))
+        # One (pixels, channels) gradient per kernel offset, each contiguous for _scatter:
+        # grad_z (pixels, filters) times that offset's (filters, channels) slice of the kernel.
+        n, height, width, kh, kw, channels = columns.shape
+        per_offset = self.params["kernel"].reshape(kh * kw, channels, self.filters)
+        pieces = np.matmul(grad_z, per_offset.transpose(0, 2, 1), out=self.buffer(
+            "pieces", (kh * kw, len(grad_z), channels), columns.dtype))
+        return self._scatter(n, columns.dtype,
+                             (piece.reshape(n, height, width, channels) for piece in pieces))

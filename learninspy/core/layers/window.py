@@ -1,17 +1,20 @@
 """Sliding windows over channels-last images: the geometry Conv2D and the pooling layers share.
 
 Images are batches of shape (n, height, width, channels), as in Keras. A window of kh x kw
-pixels moves over the (padded) image by ``strides``. Rather than looping over output pixels,
-the layers loop over the kh * kw *offsets* of the window: at offset (i, j), the pixels that
-all output positions see form one strided slice of the padded image,
-``xp[:, i::stride_h, j::stride_w]`` cut to the output size. So a 5x5 convolution gathers its
-columns (im2col) with 25 slice copies and multiplies them once, and its input gradient is 25
-slice additions (col2im): a loop over the window, never over pixels or examples.
+pixels moves over the (padded) image by ``strides``. Nothing loops over pixels or examples:
+
+* :meth:`SlidingWindow._windows` is a strided view of every window, (n, out_h, out_w, kh, kw,
+  channels), without copying: one ``copyto`` of it gathers a convolution's columns (im2col);
+* going back, :meth:`SlidingWindow._scatter` loops over the kh * kw *offsets* of the window:
+  at offset (i, j), the pixels all output positions saw form one strided slice of the padded
+  image, ``xp[:, i::stride_h, j::stride_w]`` cut to the output size, so the input gradient
+  (col2im) is kh * kw slice additions -- a loop over the window, not over pixels.
 """
 
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from learninspy.core.layers.base import Layer
 
@@ -91,6 +94,12 @@ class SlidingWindow(Layer):
         xp.fill(fill)
         xp[:, top:top + height, left:left + width] = x
         return xp
+
+    def _windows(self, xp):
+        """A view of every window of the padded batch ``xp``: (n, out_h, out_w, kh, kw,
+        channels), no copy."""
+        view = sliding_window_view(xp, self._window, axis=(1, 2))  # (n, h', w', c, kh, kw)
+        return view[:, ::self._strides[0], ::self._strides[1]].transpose(0, 1, 2, 4, 5, 3)
 
     def _offsets(self):
         """For each offset (i, j) of the window: ((i, j), index), where ``xp[index]`` holds

@@ -220,11 +220,13 @@ class LossFunction:
             raise ValueError(f"targets of shape {target.shape} do not match outputs of shape "
                              f"{output.shape}")
         if self.record.fused_with == "Softmax":  # class indices
-            if not (np.all(target == np.round(target)) and target.min() >= 0
-                    and target.max() < k):
+            indices = target.astype(np.int64)
+            if indices.min() < 0 or indices.max() >= k or not np.array_equal(indices, target):
                 raise ValueError(f"targets must be class indices in [0, {k}), got values from "
                                  f"{target.min()} to {target.max()}")
-            return np.eye(k, dtype=output.dtype)[target.astype(np.int64)]
+            one_hot = np.zeros(output.shape, dtype=output.dtype)
+            one_hot[np.arange(n), indices] = 1
+            return one_hot
         if k != 1:
             raise ValueError(f"{n} targets for outputs of shape {output.shape}: give one row "
                              f"of {k} targets per example")

@@ -38,7 +38,8 @@ Conventions that keep training fast and the model portable:
   constructor's parameters: store the arguments unchanged (as scikit-learn estimators do).
 
 Every subclass is registered by class name, so a saved model refers to its layers by name and
-loading never executes code from the file.
+loading never executes code from the file. A pickled model (how models travel to Spark
+workers) also carries its layer classes, so a worker can rebuild a layer it never imported.
 """
 
 import inspect

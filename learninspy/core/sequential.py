@@ -380,8 +380,9 @@ class Sequential:
             layer.rng = rng
 
     def loss_and_gradients(self, x, target_matrix):
-        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties,
-        and the gradients in every layer's ``grads`` (and the model's flat gradient vector)."""
+        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
+        and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients in every
+        layer's ``grads`` (and the model's flat gradient vector)."""
         record = self.loss_record
         output = self.forward(x, training=True)
         cost = record.function(output, target_matrix)
@@ -400,7 +401,8 @@ class Sequential:
                         break
         else:
             self.backward(delta)
-        return cost + self._regularize()
+        penalties = sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
+        return cost + penalties + self._regularize()
 
     def _regularize(self):
         """Add the L1 / L2 penalties' gradients; return their cost."""

@@ -18,12 +18,12 @@ live in :mod:`learninspy.core.layers`, one module per concept; this module gathe
 """
 
 from learninspy.core.layers import (
-    Activation, AvgPool2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Identity, Layer,
-    LeakyReLU, LeCunnSigm, MaxPool2D, ReLU, Reshape, Sigmoid, Softmax, Softplus, Tanh,
-    layer_class, layer_classes)
+    Activation, AvgPool2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Identity,
+    KLSparsity, Layer, LeakyReLU, LeCunnSigm, MaskingNoise, MaxPool2D, ReLU, Reshape, Sigmoid,
+    Softmax, Softplus, Tanh, layer_class, layer_classes)
 from learninspy.core.sequential import Sequential
 
 __all__ = ["Sequential", "Layer", "Dense", "Activation", "Identity", "Tanh", "Sigmoid", "ReLU",
-           "LeakyReLU", "Softplus", "LeCunnSigm", "Softmax", "Dropout", "BatchNormalization",
-           "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Reshape", "layer_class",
-           "layer_classes"]
+           "LeakyReLU", "Softplus", "LeCunnSigm", "Softmax", "Dropout", "MaskingNoise",
+           "KLSparsity", "BatchNormalization", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten",
+           "Reshape", "layer_class", "layer_classes"]

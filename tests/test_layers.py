@@ -6,14 +6,15 @@ import pytest
 
 from learninspy.core import activations
 from learninspy.core.layers import (
-    Activation, AvgPool2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D,
-    Reshape, Softmax, Tanh, layer_class, layer_classes)
+    Activation, AvgPool2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, KLSparsity, Layer,
+    MaskingNoise, MaxPool2D, Reshape, Softmax, Tanh, layer_class, layer_classes)
 from learninspy.utils.checks import check_layer
 
 GRADIENT_CASES = [
     (lambda: Dense(4, "Tanh"), (3,)),
     (lambda: Dense(3, "Softmax"), (4,)),
     (lambda: Dropout(0.5), (6,)),
+    (lambda: MaskingNoise(0.3), (6,)),
     (lambda: Conv2D(3, 3), (6, 6, 2)),
     (lambda: Conv2D(3, (3, 2), strides=2, padding="same", activation="Tanh"), (7, 6, 2)),
     (lambda: Conv2D(2, 3, strides=(2, 1), padding=1, activation="Sigmoid"), (5, 5, 1)),
@@ -34,8 +35,13 @@ def test_gradients_match_finite_differences_in_training_mode(make, input_shape):
     assert check_layer(make(), input_shape, batch=4) < 1e-6
 
 
+def test_sparsity_penalty_gradient_matches_finite_differences():
+    activations_in_0_1 = np.random.default_rng(0).uniform(0.1, 0.9, size=(4, 5))
+    assert check_layer(KLSparsity(0.5, target=0.2), (5,), x=activations_in_0_1) < 1e-6
+
+
 def test_every_layer_of_the_library_has_a_gradient_check():
-    checked = {type(make()).__name__ for make, _ in GRADIENT_CASES}
+    checked = {type(make()).__name__ for make, _ in GRADIENT_CASES} | {"KLSparsity"}
     library = {name for name in layer_classes()  # concrete classes: bases have no forward
                if layer_class(name).__module__.startswith("learninspy.core.layers")
                and layer_class(name).forward is not Layer.forward}

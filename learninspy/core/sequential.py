@@ -412,8 +412,9 @@ class Sequential:
             layer.rng = rng
 
     def loss_and_gradients(self, x, target_matrix):
-        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties,
-        and the gradients in every layer's ``grads`` (and the model's flat gradient vector)."""
+        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
+        and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients in every
+        layer's ``grads`` (and the model's flat gradient vector)."""
         record = self.loss_record
         output = self.forward(x, training=True)
         cost = record.function(output, target_matrix)
@@ -436,8 +437,10 @@ class Sequential:
 
     def add_penalties(self):
         """Add the gradients of the L1 / L2 penalties (``strength_l1``, ``strength_l2``) on the
-        regularised parameters to the model's gradients; return the penalties' cost."""
-        cost = 0.0
+        regularised parameters to the model's gradients; return the cost of every penalty:
+        those, and the layers' own ``penalty`` of the last training pass (e.g. a sparsity
+        term, whose gradient the layer's backward already added)."""
+        cost = sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
         weights = self._params[:self._n_regularized]
         grads = self._grads[:self._n_regularized]
         if self.strength_l2:

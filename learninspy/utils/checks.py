@@ -114,11 +114,14 @@ def check_network(network, data, max_parameters=None, seed=0):
     return relative_error(analytic[indices], numeric)
 
 
-def check_layer(layer, input_shape, batch=3, seed=0, training=True):
+def check_layer(layer, input_shape, batch=3, seed=0, training=True, x=None):
     """Check a layer's ``backward`` (input and parameter gradients) in float64.
 
     Uses the scalar loss sum(output * R) for a fixed random R, whose gradient with respect to
-    the output is R.
+    the output is R, plus the layer's own ``penalty`` if it has one (a sparsity term, say).
+
+    Args:
+        x: the (batch, *input_shape) inputs to check at; default, standard normal values.
 
     Returns:
         float, the largest relative error over inputs and parameters.
@@ -127,12 +130,13 @@ def check_layer(layer, input_shape, batch=3, seed=0, training=True):
     layer.ensure_built(input_shape, rng, np.float64)
     layer.propagate_grad = True
     layer.rng = np.random.default_rng(seed)
-    x = rng.normal(size=(batch,) + tuple(input_shape))
-    weights = rng.normal(size=(batch,) + tuple(layer.output_shape))
+    x = rng.normal(size=(batch,) + tuple(input_shape)) if x is None else np.array(x, float)
+    weights = rng.normal(size=(len(x),) + tuple(layer.output_shape))
 
     def loss(_):
         layer.rng = np.random.default_rng(seed)  # same random draws (dropout masks) every call
-        return float((layer.forward(x.copy(), training) * weights).sum())
+        output = layer.forward(x.copy(), training)
+        return float((output * weights).sum()) + getattr(layer, "penalty", 0.0)
 
     loss(x)
     grad_x = layer.backward(weights.copy())

@@ -172,7 +172,8 @@ def test_configuration_rebuilds_the_same_layer(make):
 
 @pytest.mark.parametrize("make, message", [
     (lambda: Conv2D(0, 3), "filters must be a positive integer, got 0"),
-    (lambda: Conv2D(4, (3,)), r"kernel_size must be a positive integer or a pair of them, got \(3,\)"),
+    (lambda: Conv2D(4, (3,)), r"kernel_size must be a positive integer or a pair of them, "
+                              r"got \(3,\)"),
     (lambda: Conv2D(4, 3, strides=0), "strides must be a positive integer or a pair"),
     (lambda: Conv2D(4, 3, padding="full"), r"padding must be one of \['valid', 'same'\] or an "
                                            r"integer >= 0, got 'full'"),

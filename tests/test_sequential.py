@@ -157,6 +157,16 @@ def test_binary_classification_with_one_sigmoid_output(iris_scaled):
         Sequential([Dense(1)], loss="BinaryCrossEntropy", input_shape=(4,)).fit(train)
 
 
+def test_add_composes_the_same_model_as_a_list():
+    added = Sequential(loss="CrossEntropy", seed=5).add(Dense(4, "ReLU")).add(Softmax())
+    added.add(Dense(2)).add(Softmax()).build((3,))
+    listed = Sequential([Dense(4, "ReLU"), Softmax(), Dense(2), Softmax()], loss="CrossEntropy",
+                        input_shape=(3,), seed=5)
+    assert added.layer_names() == listed.layer_names() == ["dense_1", "softmax_1", "dense_2",
+                                                           "softmax_2"]
+    assert np.array_equal(added.get_parameters(), listed.get_parameters())
+
+
 def test_forward_builds_from_the_first_batch_and_checks_later_ones():
     model = Sequential([Dense(2), ReLU()])
     assert model.forward(np.ones((3, 5))).shape == (3, 2) and model.input_shape == (5,)

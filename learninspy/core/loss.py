@@ -1,4 +1,5 @@
-"""Loss functions: cross-entropy for classification, mean squared error for regression.
+"""Loss functions: cross-entropy and binary cross-entropy for classification, mean squared error
+for regression.
 
 A loss is a function ``fun(o, t)`` of the network's output ``o`` and the expected output ``t``,
 and a derivative ``_fun_d(o, t)``. Both accept one example (vectors of K values) or a batch

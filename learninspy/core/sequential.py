@@ -52,6 +52,16 @@ def _first_bad_row(mask):
     return int(rows[0]) if rows.size else None
 
 
+def _from_pickle(payload, layer_classes):
+    """Rebuild a pickled model, after registering the layer classes that travelled with it:
+    so a Spark worker finds even a class it never imported (cloudpickle ships the classes
+    defined in a script by value)."""
+    from learninspy.core import persistence
+    for cls in layer_classes:
+        register_layer_class(cls)
+    return persistence.from_payload(payload)
+
+
 class Sequential:
     """A stack of layers, each feeding the next.
 
@@ -553,14 +563,3 @@ class Sequential:
 
 
 _MODEL_CLASSES["Sequential"] = Sequential
-
-
-def _from_pickle(payload, layer_classes):
-    """Rebuild a pickled model, after registering the layer classes that travelled with it:
-    so a Spark worker finds even a class it never imported (cloudpickle ships the classes
-    defined in a script by value)."""
-    from learninspy.core import persistence
-    for cls in layer_classes:
-        register_layer_class(cls)
-    return persistence.from_payload(payload)
-

@@ -109,8 +109,9 @@ def _activation_layer(activation):
     def __init__(self, name=None):
         Activation.__init__(self, activation, name)
 
-    doc = (f"Applies {activation}: y = {activation}(x){'' if activation == SOFTMAX else ', elementwise'}"
-           ".\n\n    Shapes: output shape = input shape; no parameters.\n")
+    where = "over the last axis" if activation == SOFTMAX else "elementwise"
+    doc = (f"Applies {activation}: y = {activation}(x), {where}.\n\n"
+           "    Shapes: output shape = input shape; no parameters.\n")
     return type(activation, (Activation,), {"__init__": __init__, "__doc__": doc,
                                            "__module__": __name__})
 

@@ -61,9 +61,9 @@ class MaxPool2D(_Pooling2D):
     def backward(self, grad):
         if not self.propagate_grad:
             return None
-        winner = self.cache["winner"]
+        winner, offsets = self.cache["winner"], self._window[0] * self._window[1]
         return self._scatter(len(grad), grad.dtype,
-                             (grad * (winner == k) for k in range(self._window[0] * self._window[1])))
+                             (grad * (winner == k) for k in range(offsets)))
 
 
 class AvgPool2D(_Pooling2D):

@@ -1,7 +1,8 @@
 """learninspy: deep learning with NumPy on one machine and on Apache Spark, with one API.
 
-The main names are importable from here; the full API lives in :mod:`learninspy.core`
-(activations, loss, model, neurons, optimization, stops, ...) and :mod:`learninspy.utils`.
+The main names are importable from here; the layers to compose networks with are in
+:mod:`learninspy.layers`, and the full API lives in :mod:`learninspy.core` (activations, loss,
+model, neurons, optimization, stops, ...) and :mod:`learninspy.utils`.
 Importing learninspy starts nothing: Spark is only touched when a Spark engine is asked for.
 """
 

@@ -377,5 +377,5 @@ def test_unknown_loss_is_rejected_at_construction():
     from learninspy.core.layers import Dense
     from learninspy.core.sequential import Sequential
     with pytest.raises(ValueError, match=r"unknown loss 'Hinge'; valid choices are "
-                                         r"\['CrossEntropy', 'MSE'\]"):
+                                         r"\['CrossEntropy', 'BinaryCrossEntropy', 'MSE'\]"):
         Sequential([Dense(2)], loss="Hinge", input_shape=(3,))

@@ -278,3 +278,14 @@ def test_each_optimizer_reaches_95_percent_on_iris(iris_scaled, algorithm, optio
                 stops=[criterion["MaxIterations"](iterations)], optimizer_params=params,
                 reproducible=True)
     assert network.evaluate(test, measure="Accuracy") >= 0.95
+
+
+def test_options_without_optimizer_parameters_for_hand_written_loops():
+    network = NeuralNetwork(NetworkParameters([2, 2], dtype="float64"))
+    optimizer = GD(network, options={"step-rate": 0.5, "momentum": 0.9})
+    assert optimizer.options == {"step-rate": 0.5, "momentum": 0.9, "momentum_type": "standard"}
+    assert Adam(network).options["step-rate"] == 0.001
+    with pytest.raises(ValueError, match="unknown option 'rate' for GD"):
+        GD(network, options={"rate": 0.5})
+    with pytest.raises(ValueError, match="either in parameters or as options, not both"):
+        GD(network, parameters=OptimizerParameters("GD"), options={"step-rate": 0.5})

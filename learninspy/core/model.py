@@ -152,6 +152,14 @@ class RegressionLayer(NeuralLayer):
     """
 
 
+#: Fields of NetworkParameters that RandomSearch samples when they are set to True.
+SEARCHABLE = ("activation", "dropout_ratios", "strength_l1", "strength_l2")
+#: What a searchable field set to False (not searched) stands for.
+_NOT_SEARCHED = {"activation": "ReLU", "dropout_ratios": None, "strength_l1": 0.0,
+                 "strength_l2": 0.0}
+_SEARCHED_TEXT = "<searched>"
+
+
 def _as_list(value, length, what, check):
     """``value`` repeated ``length`` times if scalar, else a list of ``length`` checked items."""
     if isinstance(value, (list, tuple)):
@@ -180,6 +188,11 @@ class NetworkParameters:
             it has no effect.
         classification: True for classification (softmax output, cross-entropy loss), False
             for regression (MSE loss).
+
+    For a hyper-parameter search (``core.search.RandomSearch``), ``activation``,
+    ``dropout_ratios``, ``strength_l1`` and ``strength_l2`` may be set to True: that field is
+    searched. False means the field is not searched and takes its neutral value ('ReLU', no
+    dropout, no penalty). Parameters with a True field describe a search, not a network.
         strength_l1: float >= 0, strength of the L1 norm on every layer's weights.
         strength_l2: float >= 0, strength of the L2 norm on every layer's weights.
         seed: int, seeds the random generator of the network.
@@ -209,24 +222,32 @@ class NetworkParameters:
             raise ValueError("units_layers must be a list of at least 2 positive integers "
                              f"(input, ..., output), got {units_layers!r}")
         n = len(units)
-        if isinstance(activation, (list, tuple)) and len(activation) == n - 1:
-            activation = [activation[0]] + list(activation)
-        self.activation = _as_list(activation, n, "the activation list (one per layer)",
-                                   activations.get)
-        if dropout_ratios is None:
-            dropout_ratios = 0.0
-        self.dropout_ratios = _as_list(dropout_ratios, n - 1,
-                                       "dropout_ratios (one per layer but the output)",
-                                       check_ratio)
-        self.dropout_ratios = [float(r) for r in self.dropout_ratios]
+        given = dict(zip(SEARCHABLE, (activation, dropout_ratios, strength_l1, strength_l2)))
+        self.searched = [name for name, value in given.items() if value is True]
+        given = {name: _NOT_SEARCHED[name] if value is False else value
+                 for name, value in given.items()}
+        activation, dropout_ratios = given["activation"], given["dropout_ratios"]
+        if activation is not True:
+            if isinstance(activation, (list, tuple)) and len(activation) == n - 1:
+                activation = [activation[0]] + list(activation)
+            activation = _as_list(activation, n, "the activation list (one per layer)",
+                                  activations.get)
+        self.activation = activation
+        if dropout_ratios is not True:
+            dropout_ratios = [float(r) for r in _as_list(
+                0.0 if dropout_ratios is None else dropout_ratios, n - 1,
+                "dropout_ratios (one per layer but the output)", check_ratio)]
+        self.dropout_ratios = dropout_ratios
         self.layer_distributed = layer_distributed
         self.units_layers = [int(u) for u in units]
         self.classification = bool(classification)
         self.loss = "CrossEntropy" if self.classification else "MSE"
-        for name, value in (("strength_l1", strength_l1), ("strength_l2", strength_l2)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-        self.strength_l1, self.strength_l2 = strength_l1, strength_l2
+        for name in ("strength_l1", "strength_l2"):
+            value = given[name]
+            if value is not True and (not isinstance(value, (int, float)) or value < 0):
+                raise ValueError(f"{name} must be a number >= 0 (or True to search it), "
+                                 f"got {value!r}")
+        self.strength_l1, self.strength_l2 = given["strength_l1"], given["strength_l2"]
         self.seed = seed
         self.dtype = np.dtype(dtype).name
         self.rng = np.random.default_rng(seed)
@@ -246,19 +267,24 @@ class NetworkParameters:
     __hash__ = None
 
     def __str__(self):
+        shown = {name: _SEARCHED_TEXT if getattr(self, name) is True else getattr(self, name)
+                 for name in SEARCHABLE}
+        per_layer = lambda name, l: shown[name] if shown[name] == _SEARCHED_TEXT \
+            else shown[name][l]
         lines = []
         last = len(self.units_layers) - 1
         for l, units in enumerate(self.units_layers):
             head = f"Layer {l} with {units} neurons, using "
             if l < last:
-                lines.append(head + f"{self.activation[l]} activation and "
-                                    f"{self.dropout_ratios[l]} ratio of DropOut.")
+                lines.append(head + f"{per_layer('activation', l)} activation and "
+                                    f"{per_layer('dropout_ratios', l)} ratio of DropOut.")
             else:
-                name = SOFTMAX if self.classification else self.activation[l]
+                name = SOFTMAX if self.classification else per_layer("activation", l)
                 lines.append(head + f"{name} activation.")
         task = "classification" if self.classification else "regression"
         lines.append(f"The loss is {self.loss} for a task of {task}.")
-        lines.append(f"L1 strength is {self.strength_l1} and L2 strength is {self.strength_l2}.")
+        lines.append(f"L1 strength is {shown['strength_l1']} and L2 strength is "
+                     f"{shown['strength_l2']}.")
         return "\n".join(lines)
 
     def __repr__(self):
@@ -279,6 +305,9 @@ class NeuralNetwork(Sequential):
     def __init__(self, params, list_layers=None):
         if not isinstance(params, NetworkParameters):
             raise TypeError(f"params must be a NetworkParameters, got {type(params).__name__}")
+        if params.searched:
+            raise ValueError(f"params marks {params.searched} to be searched (True); sample "
+                             "concrete values with core.search.RandomSearch, or set them")
         self.params = params
         if list_layers is None:
             list_layers = self._initial_layers(params)

@@ -13,11 +13,15 @@ An optimizer is used in one of two ways:
   'iterations', 'hits' and 'cost' after each step;
 * in a hand-written loop, as in seed-003-style libraries::
 
-      optimizer = GD(model, parameters=OptimizerParameters('GD', {'step-rate': 0.1}))
-      for x, t in batches:
+      optimizer = GD(model, options={'step-rate': 0.1, 'momentum': 0.9})
+      loss_fn = SoftmaxCrossEntropy()                  # from learninspy.core.loss
+      for x, y in batches:
           optimizer.zero_grad()
-          model.loss_and_gradients(x, t)   # or forward + loss + backward by hand
+          cost = loss_fn.forward(model.forward(x, training=True), y)
+          model.backward(loss_fn.backward())
           optimizer.step()
+
+  (or ``model.loss_and_gradients(x, targets)`` for the model's own loss and penalties).
 
 :func:`optimize` trains one replica -- a pure function of (model, data, parameters, seed) that
 both the local and the Spark engines run -- and :func:`merge_models` averages replicas.
@@ -64,6 +68,8 @@ class Optimizer:
             of it, as documented), or a source of mini-batches. May be None for hand-written
             loops, which call :meth:`step` themselves.
         parameters: :class:`OptimizerParameters`; its options must be for this algorithm.
+        options: for hand-written loops, the algorithm's options (dict) without an
+            ``OptimizerParameters``; missing ones take their defaults.
 
     Subclasses set ``defaults`` (option -> default value), ``checks`` (option -> predicate)
     and ``slots`` (names of the state vectors, each shaped like the parameters), and implement
@@ -74,9 +80,11 @@ class Optimizer:
     checks = {}
     slots = ()
 
-    def __init__(self, model, data=None, parameters=None):
+    def __init__(self, model, data=None, parameters=None, options=None):
         if parameters is None:
-            parameters = OptimizerParameters(algorithm=_name_of(type(self)))
+            parameters = OptimizerParameters(algorithm=_name_of(type(self)), options=options)
+        elif options is not None:
+            raise ValueError("give the options either in parameters or as options, not both")
         self.model, self.parameters = model, parameters
         self.options = type(self).resolve_options(parameters.options)
         self.stops = _stops.combine(parameters.stops)
@@ -486,7 +494,10 @@ def merge_models(results_rdd, criter="w_avg", goal="hits", higher_is_better=True
 
     A better replica always weighs more. Negative scores count as 0, and if every weight is 0
     the replicas are averaged plainly. The non-trainable state and, when present, the
-    optimizers' states are averaged with the same weights.
+    optimizers' states are averaged with the same weights. For BatchNormalization's running
+    statistics this is exact: they are moving averages, linear in each batch's mean and
+    variance, and every replica starts the iteration from the same values, so the merged
+    statistics are the moving averages of the replicas' batch statistics averaged step by step.
 
     Args:
         results_rdd: the results of :func:`optimize`, a list (or an RDD, which is collected).

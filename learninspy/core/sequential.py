@@ -14,18 +14,21 @@ model to Spark workers or to a file moves one array.
 """
 
 import copy
+import re
 
 import numpy as np
 
 from learninspy.core import loss as losses
-from learninspy.core.layers.base import Layer
+from learninspy.core.layers.base import Layer, register_layer_class
 from learninspy.utils import evaluation
 from learninspy.utils.data import LabeledDataSet, to_arrays
 
 __all__ = ["Sequential", "model_class"]
 
 _MODEL_CLASSES = {}
-_PREDICT_CHUNK = 8192  # rows per forward pass at inference: bounded memory, cache-friendly
+# Values of the widest layer output per forward pass at inference: bounded memory (a
+# convolution's im2col matrix is some 25 times its output), cache-friendly.
+_PREDICT_VALUES = 2 ** 21
 
 
 def model_class(name):
@@ -38,8 +41,10 @@ def model_class(name):
 
 
 def _snake_case(name):
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))
+    """Keras's layer naming: 'BatchNormalization' -> 'batch_normalization', 'Conv2D' ->
+    'conv2d', 'MaxPool2D' -> 'max_pool2d'."""
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def _first_bad_row(mask):
@@ -47,13 +52,25 @@ def _first_bad_row(mask):
     return int(rows[0]) if rows.size else None
 
 
+def _from_pickle(payload, layer_classes):
+    """Rebuild a pickled model, after registering the layer classes that travelled with it:
+    so a Spark worker finds even a class it never imported (cloudpickle ships the classes
+    defined in a script by value)."""
+    from learninspy.core import persistence
+    for cls in layer_classes:
+        register_layer_class(cls)
+    return persistence.from_payload(payload)
+
+
 class Sequential:
     """A stack of layers, each feeding the next.
 
     Args:
         layers: iterable of :class:`~learninspy.core.layers.base.Layer`.
-        loss: name of a registered loss ('CrossEntropy' for classification with a softmax
-            output, 'MSE' for regression, see ``loss.names()``).
+        loss: name of a registered loss (see ``loss.names()``): 'CrossEntropy' for
+            classification with a softmax output, 'BinaryCrossEntropy' for two classes with
+            one sigmoid output (the probability of class 1), 'MSE' for regression. Optional
+            for models trained by hand-written loops.
         input_shape: shape of one example (no batch axis); the layers are built when known.
         dtype: 'float32' (default, fast) or 'float64'.
         seed: int, seeds the initial weights and the randomness of training.
@@ -210,8 +227,10 @@ class Sequential:
         return clone
 
     def __reduce__(self):
+        """Pickle as the model file's content, config and arrays, plus the layer classes."""
         from learninspy.core import persistence
-        return persistence.from_payload, (persistence.to_payload(self),)
+        classes = tuple(dict.fromkeys(type(layer) for layer in self.layers))
+        return _from_pickle, (persistence.to_payload(self), classes)
 
     # --- Description --------------------------------------------------------------------------
 
@@ -275,9 +294,14 @@ class Sequential:
         return self.loss_record.fused_with is not None
 
     @property
+    def binary(self):
+        """True for two classes with one sigmoid output, the probability of class 1."""
+        return self.loss_record.fused_with == "Sigmoid"
+
+    @property
     def n_classes(self):
-        """Number of classes of a classification model (its output units)."""
-        return int(np.prod(self.output_shape))
+        """Number of classes of a classification model: its output units, 2 if binary."""
+        return 2 if self.binary else int(np.prod(self.output_shape))
 
     def default_measure(self):
         return "F-measure" if self.classification else "R2"
@@ -321,6 +345,10 @@ class Sequential:
         y = np.asarray(y)
         if y.dtype.kind not in "fiub":
             raise TypeError(f"labels must be numeric, got dtype {y.dtype}")
+        if self.binary and self.output_shape != (1,):
+            raise ValueError(f"{self.loss} classifies two classes with one sigmoid output (the "
+                             f"probability of class 1); the model's output has shape "
+                             f"{self.output_shape}")
         if self.classification:
             y = y.reshape(len(y), -1)
             if y.shape[1] != 1:
@@ -351,9 +379,12 @@ class Sequential:
         return self._features(X), self._targets(y)
 
     def target_matrix(self, targets):
-        """The matrix the loss compares outputs with: one-hot rows for class indices."""
+        """The matrix the loss compares outputs with: one-hot rows for class indices, a
+        column of 0 / 1 for binary classification."""
         if not self.classification:
             return targets
+        if self.binary:
+            return targets.reshape(-1, 1).astype(self.dtype)
         matrix = np.zeros((len(targets), self.n_classes), dtype=self.dtype)
         matrix[np.arange(len(targets)), targets] = 1.0
         return matrix
@@ -361,14 +392,25 @@ class Sequential:
     # --- Computation --------------------------------------------------------------------------
 
     def forward(self, x, training=False):
-        """Output of the model for a batch ``x``; ``training`` enables dropout and caching."""
-        self._require_built()
+        """Output of the model for a batch ``x`` of shape (n, *input_shape).
+
+        ``training`` enables dropout, batch statistics and the caching :meth:`backward`
+        needs; the output may then be a scratch array that the next call overwrites.
+        """
+        x = np.asarray(x, dtype=self.dtype)
+        if not self.built:
+            self.build(x.shape[1:] if self.input_shape is None else None)
+        if x.shape[1:] != self.input_shape:
+            raise ValueError(f"the model takes batches of shape (n, *{self.input_shape}), got "
+                             f"an array of shape {x.shape}")
         for layer in self.layers:
             x = layer.forward(x, training)
         return x
 
     def backward(self, grad):
-        """Backpropagate dLoss/doutput through the layers, filling every layer's ``grads``."""
+        """Backpropagate dLoss/doutput, shape (n, *output_shape), through the layers of the
+        last training-mode :meth:`forward`, overwriting every layer's ``grads`` (the L1 / L2
+        penalties are added by :meth:`add_penalties`)."""
         for layer in reversed(self.layers):
             grad = layer.backward(grad)
             if grad is None:
@@ -380,8 +422,9 @@ class Sequential:
             layer.rng = rng
 
     def loss_and_gradients(self, x, target_matrix):
-        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties,
-        and the gradients in every layer's ``grads`` (and the model's flat gradient vector)."""
+        """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
+        and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients in every
+        layer's ``grads`` (and the model's flat gradient vector)."""
         record = self.loss_record
         output = self.forward(x, training=True)
         cost = record.function(output, target_matrix)
@@ -400,11 +443,14 @@ class Sequential:
                         break
         else:
             self.backward(delta)
-        return cost + self._regularize()
+        return cost + self.add_penalties()
 
-    def _regularize(self):
-        """Add the L1 / L2 penalties' gradients; return their cost."""
-        cost = 0.0
+    def add_penalties(self):
+        """Add the gradients of the L1 / L2 penalties (``strength_l1``, ``strength_l2``) on the
+        regularised parameters to the model's gradients; return the cost of every penalty:
+        those, and the layers' own ``penalty`` of the last training pass (e.g. a sparsity
+        term, whose gradient the layer's backward already added)."""
+        cost = sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
         weights = self._params[:self._n_regularized]
         grads = self._grads[:self._n_regularized]
         if self.strength_l2:
@@ -416,7 +462,9 @@ class Sequential:
         return cost
 
     def _predict_arrays(self, X):
-        outputs = [self.forward(X[i:i + _PREDICT_CHUNK]) for i in range(0, len(X), _PREDICT_CHUNK)]
+        widest = max(int(np.prod(layer.output_shape)) for layer in self.layers)
+        rows = min(max(_PREDICT_VALUES // widest, 16), 8192)
+        outputs = [self.forward(X[i:i + rows]) for i in range(0, len(X), rows)]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
 
     def predict(self, x):
@@ -462,7 +510,8 @@ class Sequential:
     def _score(self, X, y, measure):
         output = self._predict_arrays(X)
         if self.classification:
-            predicted = output.argmax(axis=1)
+            predicted = (output[:, 0] > 0.5).astype(np.int64) if self.binary \
+                else output.argmax(axis=1)
             metrics = evaluation.ClassificationMetrics((predicted, y), self.n_classes)
         else:
             predicted = output

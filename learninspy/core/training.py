@@ -220,8 +220,9 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
                     train_score = runner.score_train(model, measure)
                     valid_score = score_valid(model, measure)
                     info["hits"] = valid_score
-                    if keep_best and (best is None or _better(valid_score, best[0],
-                                                              higher_is_better)):
+                    # ties go to the later model: more trained for the same score
+                    if keep_best and (best is None or not _better(best[0], valid_score,
+                                                                  higher_is_better)):
                         best = (valid_score, iteration, model.get_parameters(), model.get_state())
                 info.update(iterations=iteration, cost=cost)
                 history.append(iteration, cost, train_score, valid_score,

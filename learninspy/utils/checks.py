@@ -73,20 +73,24 @@ def check_activation(activation, points=None):
 
 
 def check_loss(loss, n_outputs=4, n_examples=3, seed=0):
-    """Check a loss's derivative. For a loss fused with the softmax (cross-entropy) the
-    derivative is checked with respect to the softmax's input, as it is defined."""
-    from learninspy.core import loss as losses
+    """Check a loss's derivative. For a loss fused with an output activation (cross-entropy
+    with the softmax, binary cross-entropy with the sigmoid) the derivative is checked with
+    respect to that activation's input, as it is defined."""
+    from learninspy.core import activations, loss as losses
     record = losses.get(loss)
     rng = np.random.default_rng(seed)
     z = rng.normal(size=(n_examples, n_outputs))
-    if record.fused_with is not None:
-        t = np.eye(n_outputs)[rng.integers(0, n_outputs, n_examples)]
-        function = lambda v: record.function(losses.softmax(v), t) * n_examples
-        analytic = record.derivative(losses.softmax(z), t)
-    else:
+    if record.fused_with is None:
+        activate = lambda v: v
         t = rng.normal(size=(n_examples, n_outputs))
-        function = lambda v: record.function(v, t) * n_examples
-        analytic = record.derivative(z, t)
+    elif record.fused_with == "Softmax":
+        activate = losses.softmax
+        t = np.eye(n_outputs)[rng.integers(0, n_outputs, n_examples)]
+    else:
+        activate = activations.get(record.fused_with).function
+        t = rng.integers(0, 2, size=(n_examples, n_outputs)).astype(float)
+    function = lambda v: record.function(activate(v), t) * n_examples
+    analytic = record.derivative(activate(z), t)
     return relative_error(analytic, _numeric_gradient(function, z))
 
 
@@ -124,11 +128,14 @@ def check_network(network, data, max_parameters=None, seed=0):
     return relative_error(analytic[indices], numeric)
 
 
-def check_layer(layer, input_shape, batch=3, seed=0, training=True):
+def check_layer(layer, input_shape, batch=3, seed=0, training=True, x=None):
     """Check a layer's ``backward`` (input and parameter gradients) in float64.
 
     Uses the scalar loss sum(output * R) for a fixed random R, whose gradient with respect to
-    the output is R.
+    the output is R, plus the layer's own ``penalty`` if it has one (a sparsity term, say).
+
+    Args:
+        x: the (batch, *input_shape) inputs to check at; default, standard normal values.
 
     Returns:
         float, the largest relative error over inputs and parameters.
@@ -137,12 +144,13 @@ def check_layer(layer, input_shape, batch=3, seed=0, training=True):
     layer.ensure_built(input_shape, rng, np.float64)
     layer.propagate_grad = True
     layer.rng = np.random.default_rng(seed)
-    x = rng.normal(size=(batch,) + tuple(input_shape))
-    weights = rng.normal(size=(batch,) + tuple(layer.output_shape))
+    x = rng.normal(size=(batch,) + tuple(input_shape)) if x is None else np.array(x, float)
+    weights = rng.normal(size=(len(x),) + tuple(layer.output_shape))
 
     def loss(_):
         layer.rng = np.random.default_rng(seed)  # same random draws (dropout masks) every call
-        return float((layer.forward(x.copy(), training) * weights).sum())
+        output = layer.forward(x.copy(), training)
+        return float((output * weights).sum()) + getattr(layer, "penalty", 0.0)
 
     loss(x)
     grad_x = layer.backward(weights.copy())

@@ -38,14 +38,15 @@ Conventions that keep training fast and the model portable:
   constructor's parameters: store the arguments unchanged (as scikit-learn estimators do).
 
 Every subclass is registered by class name, so a saved model refers to its layers by name and
-loading never executes code from the file.
+loading never executes code from the file. A pickled model (how models travel to Spark
+workers) also carries its layer classes, so a worker can rebuild a layer it never imported.
 """
 
 import inspect
 
 import numpy as np
 
-__all__ = ["Layer", "layer_class", "layer_classes"]
+__all__ = ["Layer", "layer_class", "layer_classes", "register_layer_class"]
 
 _LAYER_CLASSES = {}
 
@@ -69,6 +70,13 @@ def layer_classes():
     return sorted(_LAYER_CLASSES)
 
 
+def register_layer_class(cls):
+    """Make ``cls`` the layer class of its name. Defining a subclass of :class:`Layer` does it;
+    unpickling a model does it again for the classes that travelled with it."""
+    _LAYER_CLASSES[cls.__name__] = cls
+    return cls
+
+
 class Layer:
     """Base class of every operator.
 
@@ -84,7 +92,7 @@ class Layer:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        _LAYER_CLASSES[cls.__name__] = cls
+        register_layer_class(cls)
 
     def __init__(self, name=None):
         self.name = name

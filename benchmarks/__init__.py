@@ -1,0 +1,1 @@
+"""Benchmarks of learninspy against the tools users would pick instead (run: make bench)."""

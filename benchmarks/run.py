@@ -1,0 +1,155 @@
+"""Run every benchmark, print one report, and write it to ``benchmarks/results/``.
+
+    python -m benchmarks.run            # full run (make bench)
+    python -m benchmarks.run --quick    # under 3 minutes (make bench-quick)
+    python -m benchmarks.run --only throughput,prediction
+
+Writes ``results/latest.md`` (the tables), ``results/latest.json`` (every number and the
+environment) and ``results/time_to_accuracy.png`` (accuracy against training time).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from benchmarks import common
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+SECTIONS = ("throughput", "accuracy", "prediction", "memory")
+
+
+def _table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(str(c).rjust(w) for c, w in zip(r, widths)) + " |"
+    rule = "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"
+    return "\n".join([line(header), rule] + [line(r) for r in rows])
+
+
+def _number(value, digits=0):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def throughput_section(report, quick):
+    from benchmarks import throughput
+    X, y = common.synthetic(60000)
+    result = throughput.run(X, y, quick=quick)
+    tools = list(throughput.TOOLS)
+    rows = []
+    for batch, rates in result["rates"].items():
+        ours = rates.get("learninspy")
+        ratio = lambda tool: (_number(ours / rates[tool], 2) + "x"
+                              if ours and rates.get(tool) else "-")
+        rows.append([batch] + [_number(rates.get(t)) for t in tools]
+                    + [ratio("PyTorch"), ratio("NumPy floor"), ratio("scikit-learn"),
+                       _number(100 * ours / result["ceiling"], 0) + "%" if ours else "-"])
+    text = _table(["batch"] + tools + ["vs PyTorch", "vs NumPy floor", "vs scikit-learn",
+                                       "of peak"], rows)
+    text += (f"\n\nSamples/s, 784-512-512-10 ReLU, SGD momentum 0.9, float32, synthetic "
+             f"60,000 x 784. float32 matmul peak {result['peak_gflops']:.1f} GFLOP/s: a ceiling "
+             f"of {result['ceiling']:,.0f} samples/s at {result['flop_per_sample'] / 1e6:.1f} "
+             "MFLOP per sample.")
+    report["throughput"] = result
+    return "Training throughput", text
+
+
+def accuracy_section(report, quick):
+    from benchmarks import time_to_accuracy as tta
+    data = common.mnist_split()
+    budget = 15 if quick else 60
+    curves = {"learninspy": tta.learninspy_curve(data, budget)}
+    for name, function in (("PyTorch", tta.torch_curve), ("scikit-learn", tta.sklearn_curve)):
+        try:
+            curves[name] = function(data, budget)
+        except ImportError:
+            print(f"  {name} not installed; install the 'bench' extra")
+    rows = [[name, _number(c["time_to_0.90"], 2), _number(c["time_to_0.93"], 2),
+             _number(c["best"], 3)] for name, c in curves.items()]
+    text = _table(["tool", "s to 0.90", "s to 0.93", f"best in {budget} s"], rows)
+    text += ("\n\nMNIST-5k, stratified 70/15/15 split (test: 750 digits); seconds of training, "
+             "scoring excluded.")
+    report["accuracy"] = curves
+    _plot_curves(curves)
+    return "Time to accuracy", text
+
+
+def _plot_curves(curves):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for name, curve in curves.items():
+        if curve["points"]:
+            seconds, accuracy = zip(*curve["points"])
+            axes.plot(seconds, accuracy, marker=".", label=name)
+    axes.set(xlabel="training time (s)", ylabel="test accuracy", ylim=(0.8, 1.0),
+             title="MNIST-5k: test accuracy against training time")
+    axes.axhline(0.93, color="grey", linewidth=0.5)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(os.path.join(RESULTS, "time_to_accuracy.png"), dpi=100)
+    plt.close(figure)
+
+
+def prediction_section(report, quick):
+    from benchmarks import prediction
+    X, _ = common.synthetic(10000)
+    result = prediction.run(X, repeats=3 if quick else 5)
+    tools = sorted({t for rates in result.values() for t in rates})
+    rows = [[batch] + [_number(rates.get(t)) for t in tools] for batch, rates in result.items()]
+    report["prediction"] = result
+    return "Prediction throughput", _table(["batch"] + tools, rows) + \
+        "\n\nSamples/s, 784-512-512-10."
+
+
+def memory_section(report, quick):
+    from benchmarks import memory
+    result = memory.run()
+    rows = [[tool, _number(r.get("data_mb")), _number(r.get("model_mb"), 1),
+             _number(r.get("used_mb")), _number(r.get("ratio"), 2)]
+            for tool, r in result.items()]
+    report["memory"] = result
+    return "Peak memory", _table(["tool", "data MB", "model+optimizer MB", "peak RSS MB",
+                                  "ratio"], rows) + \
+        "\n\nTraining 784-512-512-10 on 200,000 x 784 float32; peak RSS above the process's " \
+        "own baseline, against data + weights + gradients + velocity."
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a shorter run (< 3 minutes)")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections of {SECTIONS}")
+    arguments = parser.parse_args(argv)
+    sections = [s.strip() for s in arguments.only.split(",") if s.strip()]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown sections {unknown}; valid sections are {list(SECTIONS)}")
+    os.makedirs(RESULTS, exist_ok=True)
+    report = {"environment": common.environment(), "quick": arguments.quick}
+    command = "make bench-quick" if arguments.quick else "make bench"
+    env = report["environment"]
+    parts = [f"# learninspy benchmarks\n\n`{command}` on {env['date']}: {env['cpu']}, "
+             f"{env['cores']} cores; Python {env['python']}, NumPy {env['numpy']} "
+             f"({', '.join(b['internal_api'] + ' ' + str(b['version']) + ', ' + str(b['num_threads']) + ' threads' for b in env['blas'])}), "
+             f"PyTorch {env['torch']}, scikit-learn {env['scikit-learn']}, pyspark "
+             f"{env['pyspark']}. Medians of 3 runs after a warm-up."]
+    started = time.perf_counter()
+    for name in sections:
+        print(f"== {name}", flush=True)
+        title, text = globals()[f"{name}_section"](report, arguments.quick)
+        print(text + "\n", flush=True)
+        parts.append(f"## {title}\n\n{text}")
+    report["seconds"] = time.perf_counter() - started
+    with open(os.path.join(RESULTS, "latest.md"), "w") as stream:
+        stream.write("\n\n".join(parts) + "\n")
+    common.save_json(os.path.join(RESULTS, "latest.json"), report)
+    print(f"Done in {report['seconds']:.0f}s; results in {RESULTS}/latest.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,8 +10,8 @@ column.
 
     python examples/boston.py [--quick] [--plots DIR] [--engine local|spark]
 
-is ``learninspy demo boston``; the training code is ``learninspy.demos.demo_boston``, written to be
-read top to bottom.
+is ``learninspy demo boston``;
+its training code is ``learninspy.demos.demo_boston``.
 """
 
 import sys

@@ -8,8 +8,8 @@ Expected: a test R2 of about 0.946 and an RMSE about 10% below a linear fit's.
 
     python examples/ccpp.py [--quick] [--plots DIR] [--engine local|spark]
 
-is ``learninspy demo ccpp``; the training code is ``learninspy.demos.demo_ccpp``, written to be
-read top to bottom.
+is ``learninspy demo ccpp``;
+its training code is ``learninspy.demos.demo_ccpp``.
 """
 
 import sys

@@ -8,8 +8,8 @@ Expected: about 0.98 test accuracy in a second or two.
 
     python examples/iris.py [--quick] [--plots DIR] [--engine local|spark]
 
-is ``learninspy demo iris``; the training code is ``learninspy.demos.demo_iris``, written to be
-read top to bottom.
+is ``learninspy demo iris``;
+its training code is ``learninspy.demos.demo_iris``.
 """
 
 import sys

@@ -10,8 +10,8 @@ Expected: about 0.945 test accuracy in a few seconds; scikit-learn's MLP (256, 1
 
     python examples/mnist.py [--quick] [--plots DIR] [--engine local|spark]
 
-is ``learninspy demo mnist``; the training code is ``learninspy.demos.demo_mnist``, written to be
-read top to bottom.
+is ``learninspy demo mnist``;
+its training code is ``learninspy.demos.demo_mnist``.
 """
 
 import sys

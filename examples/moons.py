@@ -7,8 +7,8 @@ Expected: about 0.99 test accuracy in under a second; --plots draws the decision
 
     python examples/moons.py [--quick] [--plots DIR] [--engine local|spark]
 
-is ``learninspy demo moons``; the training code is ``learninspy.demos.demo_moons``, written to be
-read top to bottom.
+is ``learninspy demo moons``;
+its training code is ``learninspy.demos.demo_moons``.
 """
 
 import sys

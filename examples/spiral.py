@@ -8,8 +8,8 @@ only); --plots draws the decision regions.
 
     python examples/spiral.py [--quick] [--plots DIR] [--engine local|spark]
 
-is ``learninspy demo spiral``; the training code is ``learninspy.demos.demo_spiral``, written to be
-read top to bottom.
+is ``learninspy demo spiral``;
+its training code is ``learninspy.demos.demo_spiral``.
 """
 
 import sys

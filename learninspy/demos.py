@@ -3,7 +3,8 @@
 ``learninspy demo NAME`` runs one and prints its test metrics; the scripts of ``examples/``
 and the test suite use the same functions. Each demo splits its data with a fixed seed,
 fits its scalers on the training part only, trains a network suited to the task and scores
-it on examples it never saw. Read a demo function top to bottom to see the whole API at work.
+it on examples it never saw. Read a demo and the helper it calls (``_classification``,
+``_regression``) top to bottom to see the whole API at work.
 
 They train with the faster documented options of ``OptimizerParameters`` (``sampling='fresh'``,
 ``keep_state=True``): the documented default scheme learns slower (see the README).
@@ -81,6 +82,19 @@ def _train(name, task, model, train, valid, test, optimizer, iterations, mini_ba
     return DemoResult(name, model, test, model.metrics(test), seconds, task)
 
 
+def _classification(name, task, data, units, activation, l2, step_rate, iterations,
+                    mini_batch, quick, engine, verbose, parallelism=1):
+    """A classification demo: stratified 70/30 split, unscaled features, Adam with 10 local
+    steps per global iteration."""
+    train, test = datasets.split_data(data, [0.7, 0.3], seed=123, balanced=True)
+    network = NeuralNetwork(NetworkParameters(units, activation=activation, strength_l1=0.0,
+                                              strength_l2=l2, seed=123))
+    return _train(name, task, ScaledModel(network), train, None, test,
+                  _optimizer("Adam", {"step-rate": step_rate}, 10),
+                  iterations // 5 if quick else iterations, mini_batch, engine, verbose,
+                  parallelism)
+
+
 def _regression(name, task, data, units, dropout, l2, step_rate, iterations, local_steps,
                 mini_batch, quick, engine, verbose):
     """A regression demo: standardised features and targets, ReLU hidden layers and an
@@ -110,18 +124,31 @@ def _linear_rmse(train, test):
 
 @_demo
 def demo_iris(quick=False, engine=None, verbose=1):
-    """Iris flowers, 4 -> 10 -> 3 Tanh, Adam; stratified 70/30 split.
+    """Iris flowers, 4 -> 10 -> 3 Tanh.
 
     The measurements (cm) share one scale, so they go in unscaled. On this small sample
     the boundary between versicolor and virginica overfits easily: an L2 penalty of 1e-2
     and the average of 4 replicas per iteration keep it smooth.
     """
-    train, test = datasets.split_data(datasets.load_iris(), [0.7, 0.3], seed=123, balanced=True)
-    network = NeuralNetwork(NetworkParameters([4, 10, 3], activation="Tanh", strength_l1=0.0,
-                                              strength_l2=1e-2, seed=123))
-    return _train("iris", "iris species from 4 flower measurements", ScaledModel(network),
-                  train, None, test, _optimizer("Adam", {"step-rate": 0.01}, 10),
-                  30 if quick else 150, 32, engine, verbose, parallelism=4)
+    return _classification("iris", "iris species from 4 flower measurements",
+                           datasets.load_iris(), [4, 10, 3], "Tanh", 1e-2, 0.01, 150, 32,
+                           quick, engine, verbose, parallelism=4)
+
+
+@_demo
+def demo_mnist(quick=False, engine=None, verbose=1):
+    """5,000 MNIST digits (seed 002's task), 784 -> 256 -> 128 -> 10 ReLU with dropout, SGD
+    with momentum; stratified 70/15/15 split (train, valid, test), keeping the model of the
+    best validation score. Pixels are scaled from [0, 255] to [0, 1]."""
+    digits = datasets.load_mnist()
+    digits = LocalLabeledDataSet((digits.features / 255.0, digits.labels))
+    train, valid, test = datasets.split_data(digits, [0.7, 0.15, 0.15], seed=123, balanced=True)
+    network = NeuralNetwork(NetworkParameters([784, 256, 128, 10], activation="ReLU",
+                                              dropout_ratios=[0.1, 0.3, 0.3], strength_l1=0.0,
+                                              strength_l2=1e-4, seed=123))
+    return _train("mnist", "handwritten digits 0-9 from 28x28 pixels", ScaledModel(network),
+                  train, valid, test, _optimizer("GD", {"step-rate": 0.05, "momentum": 0.9}, 20),
+                  30 if quick else 200, 64, engine, verbose)
 
 
 @_demo
@@ -142,47 +169,21 @@ def demo_boston(quick=False, engine=None, verbose=1):
 
 
 @_demo
-def demo_mnist(quick=False, engine=None, verbose=1):
-    """5,000 MNIST digits (seed 002's task), 784 -> 256 -> 128 -> 10 ReLU with dropout, SGD
-    with momentum; stratified 70/15/15 split (train, valid, test), keeping the model of the
-    best validation score. Pixels are scaled from [0, 255] to [0, 1]."""
-    digits = datasets.load_mnist()
-    digits = LocalLabeledDataSet((digits.features / 255.0, digits.labels))
-    train, valid, test = datasets.split_data(digits, [0.7, 0.15, 0.15], seed=123, balanced=True)
-    network = NeuralNetwork(NetworkParameters([784, 256, 128, 10], activation="ReLU",
-                                              dropout_ratios=[0.1, 0.3, 0.3], strength_l1=0.0,
-                                              strength_l2=1e-4, seed=123))
-    return _train("mnist", "handwritten digits 0-9 from 28x28 pixels", ScaledModel(network),
-                  train, valid, test, _optimizer("GD", {"step-rate": 0.05, "momentum": 0.9}, 20),
-                  30 if quick else 200, 64, engine, verbose)
-
-
-@_demo
 def demo_moons(quick=False, engine=None, verbose=1):
     """Two interleaving moons (seed 004's task), 1,000 points with noise 0.15, seed 004's
-    2 -> 5 -> 2 network with a sigmoid hidden layer; stratified 70/30 split."""
-    train, test = datasets.split_data(datasets.make_moons(1000, noise=0.15, seed=123),
-                                      [0.7, 0.3], seed=123, balanced=True)
-    network = NeuralNetwork(NetworkParameters([2, 5, 2], activation="Sigmoid", strength_l1=0.0,
-                                              strength_l2=1e-4, seed=123))
-    return _train("moons", "which of two interleaving moons a point of the plane is on",
-                  ScaledModel(network), train, None, test,
-                  _optimizer("Adam", {"step-rate": 0.05}, 10), 30 if quick else 100, 64,
-                  engine, verbose)
+    2 -> 5 -> 2 network with a sigmoid hidden layer."""
+    return _classification("moons", "which of two interleaving moons a point of the plane is on",
+                           datasets.make_moons(1000, noise=0.15, seed=123), [2, 5, 2],
+                           "Sigmoid", 1e-4, 0.05, 100, 64, quick, engine, verbose)
 
 
 @_demo
 def demo_spiral(quick=False, engine=None, verbose=1):
     """Three spiral arms (seed 003's task), 300 points each, seed 003's 2 -> 100 -> 3 ReLU
-    network; stratified 70/30 split."""
-    train, test = datasets.split_data(datasets.make_spiral(300, 3, seed=123), [0.7, 0.3],
-                                      seed=123, balanced=True)
-    network = NeuralNetwork(NetworkParameters([2, 100, 3], activation="ReLU", strength_l1=0.0,
-                                              strength_l2=1e-4, seed=123))
-    return _train("spiral", "which of three spiral arms a point of the plane is on",
-                  ScaledModel(network), train, None, test,
-                  _optimizer("Adam", {"step-rate": 0.02}, 10), 30 if quick else 100, 32,
-                  engine, verbose)
+    network."""
+    return _classification("spiral", "which of three spiral arms a point of the plane is on",
+                           datasets.make_spiral(300, 3, seed=123), [2, 100, 3], "ReLU", 1e-4,
+                           0.02, 100, 32, quick, engine, verbose)
 
 
 def run_demo(name, quick=False, engine=None, verbose=1):

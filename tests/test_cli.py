@@ -64,7 +64,8 @@ def test_train_info_evaluate_predict_on_the_example_config(capsys, tmp_path):
     saved = json.loads(report.read_text())
     assert saved["data"]["rows"] == {"train": 105, "test": 45}
     assert saved["metrics"]["test"]["Accuracy"] >= 0.95
-    assert len(saved["history"]["iterations"]) == 150 and saved["config"]["network"]["units_layers"] == [4, 10, 3]
+    assert len(saved["history"]["iterations"]) == 150
+    assert saved["config"]["network"]["units_layers"] == [4, 10, 3]
 
     assert main(["info", str(model)]) == 0
     out = capsys.readouterr().out
@@ -75,7 +76,8 @@ def test_train_info_evaluate_predict_on_the_example_config(capsys, tmp_path):
     iris_file = EXAMPLES.parent / "learninspy" / "datasets" / "iris.csv"
     assert main(["evaluate", str(model), str(iris_file)]) == 0
     out = capsys.readouterr().out
-    accuracy = float(next(line for line in out.splitlines() if line.startswith("Accuracy")).split()[1])
+    accuracy = float(next(line for line in out.splitlines()
+                          if line.startswith("Accuracy")).split()[1])
 
     predictions = tmp_path / "predictions.csv"
     assert main(["predict", str(model), str(iris_file), "--output", str(predictions)]) == 0
@@ -94,7 +96,8 @@ def test_regression_end_to_end_in_the_targets_units(capsys, tmp_path):
     model = tmp_path / "ccpp.lea"  # default output names, next to the configuration
     assert model.exists() and (tmp_path / "ccpp-report.json").exists()
     assert main(["info", str(model)]) == 0
-    assert "Feature scaling: StandardScaler\nTarget scaling: StandardScaler" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Feature scaling: StandardScaler\nTarget scaling: StandardScaler" in out
     features_only = tmp_path / "features.txt"
     np.savetxt(features_only, subset[:20, :4])
     assert main(["predict", str(model), str(features_only)]) == 0
@@ -141,7 +144,8 @@ BASE = '[data]\npath = "data.csv"\n[network]\nunits_layers = [4, 3, 2]\n'
                                              r"least 2 positive integers"),
     (BASE + "[data]\n", r"bad\.toml: not valid TOML"),
     (BASE.replace('"data.csv"', '"data.csv"\nscaling = "robust"'),
-     r"\[data\] scaling = 'robust' is not valid; valid choices are \['none', 'standard', 'minmax'\]"),
+     r"\[data\] scaling = 'robust' is not valid; valid choices are \['none', 'standard', "
+     r"'minmax'\]"),
     (BASE.replace('"data.csv"', '"data.csv"\nsplit = [0.5, 0.2]'),
      r"\[data\] split must be 2 or 3 fractions > 0 summing to 1"),
     (BASE + "[output]\nmodel = 'nowhere/m.lea'\n",

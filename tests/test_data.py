@@ -12,7 +12,8 @@ def test_shipped_data_sets():
     assert ccpp.shape == (9568, 4) and 420 < ccpp.labels.mean() < 470
     assert iris.features.dtype == np.float32
     mnist, boston = load_mnist(), load_boston()
-    assert mnist.shape == (5000, 784) and np.bincount(mnist.labels.astype(int)).tolist() == [500] * 10
+    assert mnist.shape == (5000, 784)
+    assert np.bincount(mnist.labels.astype(int)).tolist() == [500] * 10
     assert boston.shape == (506, 13)
 
 
@@ -95,7 +96,8 @@ def test_shipped_csv_round_trip_keeps_every_value(tmp_path):
     iris = load_iris()
     iris.save_file(tmp_path / "iris.csv")
     again = LocalLabeledDataSet(tmp_path / "iris.csv")
-    assert np.array_equal(again.features, iris.features) and np.array_equal(again.labels, iris.labels)
+    assert np.array_equal(again.features, iris.features)
+    assert np.array_equal(again.labels, iris.labels)
     float64 = LocalLabeledDataSet((np.random.default_rng(0).normal(size=(5, 3)), np.arange(5)),
                                   dtype=np.float64)
     float64.save_file(tmp_path / "f64.csv")
@@ -135,7 +137,8 @@ def test_split_fractions_are_respected_and_balanced_splits_keep_proportions():
     assert len(np.unique(rows, axis=0)) == 1000  # a partition: no row lost or repeated
     assert all(np.array_equal(a.features, b.features) for a, b in
                zip(balanced, split_balanced(data, fractions, seed=4)))
-    assert not np.array_equal(balanced[0].features, split_balanced(data, fractions, seed=5)[0].features)
+    other_seed = split_balanced(data, fractions, seed=5)
+    assert not np.array_equal(balanced[0].features, other_seed[0].features)
 
 
 def test_splits_keep_the_dtype_and_check_balanced_labels():
@@ -154,8 +157,10 @@ def test_statistics_hooks_match_numpy():
     data = LocalLabeledDataSet((X, np.zeros(50)), dtype=np.float64)
     stats = data.column_statistics()
     assert stats["count"] == 50
-    assert np.allclose(stats["mean"], X.mean(axis=0)) and np.allclose(stats["variance"], X.var(axis=0, ddof=1))
-    assert np.array_equal(stats["min"], X.min(axis=0)) and np.array_equal(stats["max"], X.max(axis=0))
+    assert np.allclose(stats["mean"], X.mean(axis=0))
+    assert np.allclose(stats["variance"], X.var(axis=0, ddof=1))
+    assert np.array_equal(stats["min"], X.min(axis=0))
+    assert np.array_equal(stats["max"], X.max(axis=0))
     mean, covariance = data.covariance()
     assert np.allclose(mean, X.mean(axis=0)) and np.allclose(covariance, np.cov(X, rowvar=False))
     mapped = data.map_features(lambda block: block[:, :2] * 2)

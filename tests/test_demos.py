@@ -43,7 +43,7 @@ def test_boston_beats_linear_regression_by_15_percent():
 
 
 def test_every_demo_has_an_example_script():
-    assert sorted(path.stem for path in EXAMPLES.glob("*.py")) == sorted(DEMOS)
+    assert set(DEMOS) <= {path.stem for path in EXAMPLES.glob("*.py")}
 
 
 @pytest.mark.parametrize("name", sorted(DEMOS))

@@ -71,7 +71,8 @@ def test_what_the_plots_show(trained):
     confusion = plots.plot_confusion_matrix(np.array([[5, 1], [0, 4]]))
     assert [t.get_text() for t in confusion.axes[0].texts] == ["5", "1", "0", "4"]
     digits = plots.plot_neurons(NeuralNetwork(NetworkParameters([784, 16, 10])), max_images=9)
-    assert sum(1 for a in digits.axes if a.images and a.images[0].get_array().shape == (28, 28)) == 9
+    images = [a for a in digits.axes if a.images and a.images[0].get_array().shape == (28, 28)]
+    assert len(images) == 9
 
 
 def test_plots_refuse_what_they_cannot_draw(trained):

@@ -30,7 +30,8 @@ def test_scalers_invert_exactly_on_arrays_and_data_sets(scaler):
 def test_standard_scaler_standardises_and_minmax_fills_the_range():
     X, y = _data()
     standard = StandardScaler().fit_transform(X)
-    assert np.allclose(standard.mean(axis=0), 0.0) and np.allclose(standard.std(axis=0, ddof=1), 1.0)
+    assert np.allclose(standard.mean(axis=0), 0.0)
+    assert np.allclose(standard.std(axis=0, ddof=1), 1.0)
     minmax = MinMaxScaler((-1, 2)).fit_transform(X)
     assert np.allclose(minmax.min(axis=0), -1.0) and np.allclose(minmax.max(axis=0), 2.0)
 
@@ -89,8 +90,8 @@ def test_scaled_model_predicts_and_scores_in_the_data_units(tmp_path):
     scaled = model.training_data(train)
     assert np.allclose(scaled.labels.mean(), 0.0) and np.allclose(scaled.features.std(axis=0), 1.0,
                                                                    atol=0.01)
-    model.model.set_parameters(np.linalg.lstsq(
-        np.column_stack([scaled.features, np.ones(300)]), scaled.labels[:, 0], rcond=None)[0])  # [w0, w1, b]
+    design = np.column_stack([scaled.features, np.ones(300)])
+    model.model.set_parameters(np.linalg.lstsq(design, scaled.labels[:, 0], rcond=None)[0])
     assert np.allclose(model.predict(X)[:, 0], y)
     metrics = model.metrics(train)
     assert metrics["R2"] == pytest.approx(1.0) and metrics["RMSE"] < 1e-6

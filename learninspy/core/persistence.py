@@ -21,12 +21,12 @@ the target, so a crash mid-save leaves any previous file intact.
 import io
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
 from learninspy.core.layers.base import layer_class
+from learninspy.utils.fileio import atomic_writer
 
 __all__ = ["save", "load", "FORMAT", "VERSION"]
 
@@ -86,21 +86,8 @@ def save(model, filename, extra=None):
         extra: optional dict of arrays or JSON-compatible values saved beside the model.
     """
     header, arrays = to_payload(model, extra)
-    filename = os.fspath(filename)
-    folder = os.path.dirname(os.path.abspath(filename))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"cannot save the model: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=".learninspy-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, meta=np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **arrays)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, filename)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    with atomic_writer(filename, "wb") as stream:
+        np.savez(stream, meta=np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **arrays)
 
 
 def load(filename, with_extra=False):

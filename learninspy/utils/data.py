@@ -27,7 +27,8 @@ from learninspy.utils import fileio
 from learninspy.utils.sampling import BatchSampler
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
-           "to_arrays", "split_label_column", "column_statistics", "subsample", "split_data", "split_balanced",
+           "to_arrays", "split_label_column", "column_statistics", "subsample", "split_data",
+           "split_balanced",
            "StandardScaler", "MinMaxScaler", "load_iris", "load_ccpp", "load_mnist",
            "load_boston", "make_moons", "make_spiral"]
 
@@ -295,7 +296,8 @@ def to_arrays(data, dtype=np.float32):
         X, y = data.features, data.labels
     elif isinstance(data, tuple) and len(data) == 2 and not _is_point(data[0]):
         X, y = data
-    elif isinstance(data, (list, tuple)) or (hasattr(data, "__iter__") and not hasattr(data, "shape")):
+    elif isinstance(data, (list, tuple)) or (hasattr(data, "__iter__")
+                                             and not hasattr(data, "shape")):
         points = list(data)
         if not all(_is_point(p) for p in points):
             bad = next(i for i, p in enumerate(points) if not _is_point(p))

@@ -214,7 +214,8 @@ def write_plots(result, folder):
     plots.plot_activations(network, written[1])
     plots.plot_neurons(network, path=written[2])
     if network.classification:
-        predicted = result.model.predict(result.test.features).argmax(axis=1)
+        _, predicted = network.evaluate(result.model.training_data(result.test),
+                                        predictions=True)
         written.append(path("confusion_matrix"))
         plots.plot_confusion_matrix(ClassificationMetrics(
             (predicted, result.test.labels), network.n_classes), path=written[-1])

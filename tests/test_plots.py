@@ -10,6 +10,7 @@ import pytest
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import criterion
+from learninspy.layers import Dense, Sequential
 from learninspy.utils import plots
 from learninspy.utils.data import make_moons
 from learninspy.utils.evaluation import ClassificationMetrics
@@ -31,6 +32,8 @@ def _drawings(trained):
     network, data = trained
     _, predicted = network.evaluate(data, predictions=True)
     digits = NeuralNetwork(NetworkParameters([784, 16, 10]))
+    binary = Sequential([Dense(1, activation="Sigmoid")], loss="BinaryCrossEntropy",
+                        input_shape=(2,))
     return {
         "fitting": lambda path: plots.plot_fitting(network, path),
         "confusion": lambda path: plots.plot_confusion_matrix(
@@ -41,11 +44,12 @@ def _drawings(trained):
         "neurons_as_images": lambda path: plots.plot_neurons(digits, max_images=9, path=path),
         "boundary": lambda path: plots.plot_decision_boundary(network, data, resolution=50,
                                                               path=path),
+        "binary_boundary": lambda path: plots.plot_decision_boundary(binary, data, path=path),
     }
 
 
 @pytest.mark.parametrize("kind", ["fitting", "confusion", "activations", "neurons",
-                                  "neurons_as_images", "boundary"])
+                                  "neurons_as_images", "boundary", "binary_boundary"])
 def test_every_plot_saves_a_png_and_opens_no_window(trained, tmp_path, kind):
     import matplotlib.pyplot as plt
     path = tmp_path / f"{kind}.png"

@@ -98,3 +98,21 @@ def test_scaled_model_predicts_and_scores_in_the_data_units(tmp_path):
     model.save(tmp_path / "m.lea", extra={"note": "kept"})
     again, extra = ScaledModel.load(tmp_path / "m.lea")
     assert extra == {"note": "kept"} and np.array_equal(again.predict(X), model.predict(X))
+
+
+def test_metrics_agree_with_the_models_own_evaluation(iris_scaled):
+    from learninspy.core.optimization import OptimizerParameters
+    from learninspy.core.stops import criterion
+    from learninspy.layers import Dense, Sequential
+    train, test = iris_scaled
+    binary = LocalLabeledDataSet((train.features, (train.labels == 2).astype(float)))
+    models = [(NeuralNetwork(NetworkParameters([4, 6, 3], seed=2)), train),
+              (Sequential([Dense(4, activation="Tanh"), Dense(1, activation="Sigmoid")],
+                          loss="BinaryCrossEntropy", input_shape=(4,)), binary)]
+    for model, data in models:
+        model.fit(data, mini_batch=16, parallelism=1, stops=[criterion["MaxIterations"](5)],
+                  optimizer_params=OptimizerParameters("Adam", {"step-rate": 0.05}))
+        metrics = ScaledModel(model).metrics(data)
+        for measure, value in metrics.items():
+            assert value == pytest.approx(model.evaluate(data, measure=measure))
+        assert metrics["Accuracy"] > 0.6

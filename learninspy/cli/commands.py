@@ -16,7 +16,7 @@ from learninspy import __version__
 from learninspy.cli.config import ConfigError, load_config
 from learninspy.core.model import NeuralNetwork
 from learninspy.utils.data import LocalLabeledDataSet, split_data, split_label_column
-from learninspy.utils.evaluation import metrics_table
+from learninspy.utils.evaluation import metrics_table, predicted_classes
 from learninspy.utils.fileio import atomic_writer, read_table, write_table
 from learninspy.utils.scaling import SCALERS, ScaledModel, StandardScaler
 
@@ -132,7 +132,7 @@ def predict(arguments):
                          f"{inputs} features (or {inputs + 1} columns with a label)")
     outputs = model.predict(table)
     if model.classification:
-        predictions, fmt = outputs.argmax(axis=1).reshape(-1, 1), "%d"
+        predictions, fmt = predicted_classes(outputs).reshape(-1, 1), "%d"
     else:
         predictions, fmt = outputs, "%.9g"
     if arguments.output:

@@ -28,9 +28,8 @@ from learninspy.utils.sampling import BatchSampler
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
            "to_arrays", "split_label_column", "column_statistics", "subsample", "split_data",
-           "split_balanced",
-           "StandardScaler", "MinMaxScaler", "load_iris", "load_ccpp", "load_mnist",
-           "load_boston", "make_moons", "make_spiral"]
+           "split_balanced", "StandardScaler", "MinMaxScaler", "load_iris", "load_ccpp",
+           "load_mnist", "load_boston", "make_moons", "make_spiral"]
 
 
 class LabeledPoint:

@@ -12,7 +12,8 @@ import numpy as np
 
 from learninspy.utils.registry import UnknownNameError
 
-__all__ = ["ClassificationMetrics", "RegressionMetrics", "metrics_for", "metrics_table"]
+__all__ = ["ClassificationMetrics", "RegressionMetrics", "metrics_for", "predicted_classes",
+           "metrics_table"]
 
 
 def _split_pairs(predicted_and_labels):
@@ -185,6 +186,15 @@ def metrics_for(classification, predicted, actual, n_classes=None):
     if classification:
         return ClassificationMetrics((predicted, actual), n_classes)
     return RegressionMetrics((predicted, actual))
+
+
+def predicted_classes(outputs):
+    """Class indices from a classifier's outputs: the most probable of k softmax outputs, or
+    p > 0.5 for a single sigmoid output (binary classification)."""
+    outputs = np.asarray(outputs)
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] > 0.5).astype(np.int64)
+    return outputs.argmax(axis=1)
 
 
 def metrics_table(columns):

@@ -172,13 +172,19 @@ def plot_activations(network, path=None, show=False):
     return _finish(figure, path, show)
 
 
-def _image_shape(n_inputs, image_shape):
-    """The shape to draw inputs as images: the one given, or a square of 8x8 or more."""
+def _image_shape(network, n_inputs, image_shape):
+    """The (height, width) to draw the first layer's inputs as images, or None: the shape
+    given, the model's own image input (one channel), or a square of 8x8 or more."""
     if image_shape is not None:
         if int(np.prod(image_shape)) != n_inputs:
             raise ValueError(f"image_shape {tuple(image_shape)} does not hold the {n_inputs} "
                              "inputs of the first layer")
         return tuple(image_shape)
+    input_shape = tuple(network.input_shape or ())
+    if int(np.prod(input_shape)) != n_inputs:  # the layer does not see the raw input
+        return None
+    if len(input_shape) >= 2:
+        return input_shape[:2] if int(np.prod(input_shape[2:])) == 1 else None
     side = math.isqrt(n_inputs)
     return (side, side) if side * side == n_inputs and side >= 8 else None
 
@@ -189,8 +195,9 @@ def plot_neurons(network, image_shape=None, max_images=64, path=None, show=False
 
     Args:
         network: a model with dense layers.
-        image_shape: (height, width) of the input image; by default a square input of 8x8
-            or more (MNIST's 784 = 28x28) is drawn as an image, anything else is not.
+        image_shape: (height, width) of the input image; by default a model taking images
+            of one channel, or a square input of 8x8 or more (MNIST's 784 = 28x28), has its
+            first layer drawn as images, anything else not.
         max_images: int, most units of the first layer drawn as images.
 
     Returns:
@@ -201,7 +208,7 @@ def plot_neurons(network, image_shape=None, max_images=64, path=None, show=False
                if "w" in layer.params and layer.params["w"].ndim == 2]
     if not weights:
         raise ValueError("plot_neurons needs a model with dense layers (weight matrices)")
-    shape = _image_shape(weights[0][1].shape[0], image_shape)
+    shape = _image_shape(network, weights[0][1].shape[0], image_shape)
     figure = _figure(show, figsize=(4 * len(weights), 4 + (5 if shape else 0)),
                      layout="constrained")
     top, bottom = figure.subfigures(2, 1, height_ratios=[4, 5]) if shape else (figure, None)
@@ -254,8 +261,9 @@ def plot_decision_boundary(model, data, resolution=200, path=None, show=False):
     figure = _figure(show, figsize=(6, 5))
     axes = figure.subplots()
     if classification:
-        n_classes = outputs.shape[1]
-        regions = outputs.argmax(axis=1).reshape(grid_x.shape)
+        from learninspy.utils.evaluation import predicted_classes
+        n_classes = max(outputs.shape[1], 2)
+        regions = predicted_classes(outputs).reshape(grid_x.shape)
         axes.contourf(grid_x, grid_y, regions, levels=np.arange(n_classes + 1) - 0.5,
                       cmap="tab10", vmin=0, vmax=9, alpha=0.3)
         points = axes.scatter(X[:, 0], X[:, 1], c=y.reshape(len(y), -1)[:, 0], cmap="tab10",

@@ -207,19 +207,17 @@ class ScaledModel:
         from learninspy.utils.data import to_arrays
         from learninspy.utils.evaluation import metrics_for
         X, y = to_arrays(data, dtype=np.float64)
-        targets = y.reshape(len(y), -1)
-        if self.target_scaler is not None:
-            targets = self.target_scaler.transform(targets)
-        X, targets = self.model.labeled_arrays((self.features(X), targets))  # checked here
-        outputs = self.model.predict(X)
+        y = y.reshape(len(y), -1)
+        targets = y if self.target_scaler is None else self.target_scaler.transform(y)
+        _, predicted = self.model.evaluate((self.features(X), targets), predictions=True)
         if self.classification:
             measures = ("Accuracy", "F-measure", "Precision", "Recall")
-            metrics = metrics_for(True, outputs.argmax(axis=1), targets, self.model.n_classes)
+            metrics = metrics_for(True, predicted, y[:, 0], self.model.n_classes)
         else:
             measures = ("R2", "RMSE", "MAE", "MSE")
             if self.target_scaler is not None:
-                outputs = self.target_scaler.inverse_transform(outputs)
-            metrics = metrics_for(False, outputs, y.reshape(len(y), -1).astype(np.float64))
+                predicted = self.target_scaler.inverse_transform(predicted)
+            metrics = metrics_for(False, predicted, y)
         return {measure: metrics.evaluate(measure) for measure in measures}
 
     def save(self, path, extra=None):

@@ -161,6 +161,14 @@ def test_bad_configurations_name_the_key_and_the_choices(tmp_path, capsys, text,
     assert re.search(message, error), error
 
 
+def test_a_missing_output_folder_is_refused_before_training(tmp_path, capsys):
+    assert main(["train", str(EXAMPLES / "iris.toml"), "--model",
+                 str(tmp_path / "no" / "m.lea")]) == 2
+    captured = capsys.readouterr()
+    assert re.search(r"--model .*no/m\.lea: folder .*no does not exist", captured.err)
+    assert captured.out == ""  # refused before training: nothing trained, nothing printed
+
+
 def test_malformed_data_names_the_file_and_the_line(tmp_path, capsys):
     code, error = _train_with(tmp_path, capsys, BASE, data="1,2,3,4,0\n1,2,3;4,1\n")
     assert code == 2 and "data.csv, line 2: '3;4' is not a number" in error

@@ -49,11 +49,7 @@ def _strict_json(value):
 
 def train(arguments):
     """Train the network a configuration describes; save the model and a metrics report."""
-    config = load_config(arguments.config)
-    if arguments.model:
-        config.output["model"] = os.path.abspath(arguments.model)
-    if arguments.report:
-        config.output["report"] = os.path.abspath(arguments.report)
+    config = load_config(arguments.config, model=arguments.model, report=arguments.report)
     data_config = config.data
     data = LocalLabeledDataSet().load_file(data_config["path"], data_config["label_column"],
                                            data_config["format"])
@@ -69,7 +65,7 @@ def train(arguments):
     model = ScaledModel(
         NeuralNetwork(config.network),
         None if scaling == "none" else SCALERS[scaling]().fit(sets["train"]),
-        StandardScaler().fit(sets["train"].labels.reshape(len(parts[0]), -1))
+        StandardScaler().fit(sets["train"].labels.reshape(len(sets["train"]), -1))
         if data_config["scale_targets"] else None)
     started = time.perf_counter()
     model.model.fit(model.training_data(sets["train"]),

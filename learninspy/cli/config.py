@@ -72,9 +72,8 @@ _FIT_KEYS = {
 _OUTPUT_KEYS = {"model": (str, None), "report": (str, None)}
 
 
-def _arguments(function, skip=()):
-    return [name for name in inspect.signature(function).parameters
-            if name not in ("self", *skip)]
+def _arguments(function):
+    return list(inspect.signature(function).parameters)
 
 
 #: The tables of a configuration and their valid keys.
@@ -187,8 +186,13 @@ class _Reader:
         return path
 
 
-def load_config(path):
+def load_config(path, model=None, report=None):
     """Read and check a training configuration, building the objects it describes.
+
+    Args:
+        path: the TOML file.
+        model, report: optional output files replacing the [output] table's (relative to
+            the working directory); their folders are checked here too, before any training.
 
     Raises:
         FileNotFoundError: no such file.
@@ -254,4 +258,10 @@ def load_config(path):
     output = {"model": f"{name}.lea", "report": f"{name}-report.json",
               **reader.typed("output", reader.table(raw, "output"), _OUTPUT_KEYS)}
     output = {key: reader.output_path(key, value) for key, value in output.items()}
+    for key, value in (("model", model), ("report", report)):
+        if value is not None:
+            output[key] = os.path.abspath(value)
+            if not os.path.isdir(os.path.dirname(output[key])):
+                raise ConfigError(f"--{key} {value}: folder {os.path.dirname(output[key])} "
+                                  "does not exist")
     return TrainingConfig(path, raw, data, network, optimizer, fit_args, output)

@@ -187,3 +187,19 @@ def test_moons_and_spiral_generators():
         make_spiral(10, 0)
     with pytest.raises(ValueError, match="noise must be >= 0"):
         make_moons(10, noise=-1)
+
+
+def test_a_network_trains_and_predicts_on_a_data_set_read_from_a_file(tmp_path):
+    from learninspy.core.model import NetworkParameters, NeuralNetwork
+    from learninspy.core.optimization import OptimizerParameters
+    from learninspy.core.stops import criterion
+    make_moons(400, noise=0.1, seed=0).save_file(tmp_path / "moons.csv")
+    train, test = LocalLabeledDataSet(tmp_path / "moons.csv").split_data([0.75, 0.25], seed=1)
+    network = NeuralNetwork(NetworkParameters([2, 16, 2], activation="Tanh", seed=0))
+    network.fit(train, test, mini_batch=32, parallelism=1, stops=[criterion["MaxIterations"](40)],
+                optimizer_params=OptimizerParameters("Adam", {"step-rate": 0.05},
+                                                     sampling="fresh"))
+    assert network.evaluate(test, measure="Accuracy") >= 0.9
+    probabilities = network.predict(test)
+    assert probabilities.shape == (100, 2) and np.allclose(probabilities.sum(axis=1), 1.0)
+    assert np.mean(probabilities.argmax(axis=1) == test.labels) >= 0.9

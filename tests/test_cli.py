@@ -176,6 +176,23 @@ def test_malformed_data_names_the_file_and_the_line(tmp_path, capsys):
     assert code == 2 and "label 7.0 at row" in error and "is not a class index in [0, 2)" in error
 
 
+def test_info_and_predict_on_a_model_saved_by_the_api(tmp_path, capsys):
+    from learninspy.core.model import NetworkParameters, NeuralNetwork
+    network = NeuralNetwork(NetworkParameters([4, 5, 3], seed=0))
+    network.save(tmp_path / "plain.lea")
+    assert main(["info", str(tmp_path / "plain.lea")]) == 0
+    out = capsys.readouterr().out
+    assert "Total params: 43" in out and "Feature scaling: none" in out and "Trained:" not in out
+    np.savetxt(tmp_path / "x.csv", load_iris().features[:5], delimiter=",")
+    assert main(["predict", str(tmp_path / "plain.lea"), str(tmp_path / "x.csv")]) == 0
+    expected = network.predict(load_iris().features[:5]).argmax(axis=1)
+    assert capsys.readouterr().out.split() == [str(c) for c in expected]
+    np.savetxt(tmp_path / "wide.csv", np.ones((2, 7)), delimiter=",")
+    assert main(["predict", str(tmp_path / "plain.lea"), str(tmp_path / "wide.csv")]) == 2
+    assert "wide.csv has 7 columns; the model takes 4 features (or 5 columns with a label)" \
+        in capsys.readouterr().err
+
+
 def test_bad_model_and_data_files(tmp_path, capsys):
     assert main(["info", str(tmp_path / "none.lea")]) == 2
     assert "no model file at" in capsys.readouterr().err

@@ -228,12 +228,12 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
                 history.append(iteration, cost, train_score, valid_score,
                                time.monotonic() - started)
                 reporter.update(history, results)
-        if best is not None and _better(best[0], info["hits"], higher_is_better):
-            model.set_parameters(best[2])
-            model.set_state(best[3])
-            history.best_iteration = best[1]
-        history.final = {"train": runner.score_train(model, measure),
-                         "valid": score_valid(model, measure)}
+            if best is not None and _better(best[0], info["hits"], higher_is_better):
+                model.set_parameters(best[2])
+                model.set_state(best[3])
+                history.best_iteration = best[1]
+            history.final = {"train": runner.score_train(model, measure),
+                             "valid": score_valid(model, measure)}
         reporter.close(history)
     finally:
         runner.close()

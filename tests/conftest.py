@@ -68,3 +68,18 @@ class HooksOnly(LabeledDataSet):
 def hooks_only():
     """The class of a data set that only its statistics hooks and map_features can read."""
     return HooksOnly
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """The one Spark session of the test run: local[2], no web UI; stopped at the end."""
+    from learninspy.context import get_session
+    session = get_session("local[2]", app_name="learninspy-tests", ui=False,
+                          config={"spark.sql.shuffle.partitions": "2"})
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def sc(spark):
+    return spark.sparkContext

@@ -32,7 +32,11 @@ class TrainingSet:
         """The training set of ``model`` for any accepted data set (checked once, here)."""
         if isinstance(data, TrainingSet):
             return data
-        features, labels = model.labeled_arrays(data)
+        return cls.of_checked(model, *model.labeled_arrays(data))
+
+    @classmethod
+    def of_checked(cls, model, features, labels):
+        """The training set of arrays ``model.labeled_arrays`` already checked."""
         return cls(features, model.target_matrix(labels), labels,
                    labels if model.classification else None)
 

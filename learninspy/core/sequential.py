@@ -47,6 +47,11 @@ def _snake_case(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+def _is_distributed(data):
+    from learninspy.engine import is_distributed
+    return is_distributed(data)
+
+
 def _first_bad_row(mask):
     rows = np.flatnonzero(~mask.reshape(len(mask), -1).all(axis=1))
     return int(rows[0]) if rows.size else None
@@ -472,11 +477,15 @@ class Sequential:
 
         Args:
             x: one feature vector, an (n, features) array, a list of labeled points or a
-                LabeledDataSet.
+                LabeledDataSet; or data Spark holds (see ``learninspy.engine.spark.predict``).
 
         Returns:
-            numpy.ndarray: (n_outputs,) for one vector, else (n, n_outputs).
+            numpy.ndarray: (n_outputs,) for one vector, else (n, n_outputs); for data Spark
+            holds, an RDD of output vectors, or a DataFrame with a prediction column.
         """
+        if _is_distributed(x):
+            from learninspy.engine.spark import predict
+            return predict(self, x)
         if isinstance(x, LabeledDataSet) or (isinstance(x, (list, tuple)) and x
                                              and hasattr(x[0], "features")):
             x, _ = to_arrays(x, dtype=self.dtype)
@@ -493,15 +502,18 @@ class Sequential:
         """Score the model on labeled ``data`` with ``measure``.
 
         Args:
-            data: any accepted data set.
+            data: any accepted data set; data Spark holds is scored by a Spark job.
             predictions: bool; also return the predictions (class indices for classification,
-                output values for regression).
+                output values for regression; an RDD of them for data Spark holds).
             measure: key of a metric of ``utils.evaluation`` ('F-measure' by default for
                 classification, 'R2' for regression).
 
         Returns:
             float, or (float, numpy.ndarray) when ``predictions`` is True.
         """
+        if _is_distributed(data):
+            from learninspy.engine.spark import evaluate
+            return evaluate(self, data, predictions, measure)
         measure = self.check_measure(measure)
         X, y = self.labeled_arrays(data)
         score, predicted = self._score(X, y, measure)

@@ -11,6 +11,7 @@ cost of the replicas ('cost').
 
 import logging
 import math
+import os
 import time
 
 import numpy as np
@@ -115,19 +116,24 @@ def replica_seed(base, iteration, replica):
 
 def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, measure=None,
         stops=None, optimizer_params=None, reproducible=False, keep_best=False, *,
-        engine=None, verbose=0):
+        engine=None, verbose=0, checkpoint=None, checkpoint_every=10, resume=False):
     """Fit ``model`` on ``train``, validating on ``valid``.
 
     * In each global iteration, ``parallelism`` replicas of the model are trained
       concurrently, each on its own samples of ``mini_batch`` examples of ``train``
       (class-balanced for classification), until the local stops of ``optimizer_params``;
       they are then merged by the configured criterion and goal.
-    * On Spark, the training set is broadcast (or, if distributed, stays where it is).
+    * The engine runs the replicas: Spark when ``train`` is data Spark holds (a
+      ``DistributedLabeledDataSet``, an RDD, a DataFrame) or when ``engine='spark'``; else the
+      local engine -- a running SparkContext alone does not switch, so that a fit does the
+      same, as fast, whatever else the program started. On Spark, local training data is
+      broadcast once; distributed data stays where it is, each replica sampling its own
+      partitions.
     * The model is scored on ``train`` and ``valid`` every ``valid_iters`` iterations.
     * Training stops when the global ``stops`` say so.
 
     Args:
-        train: LabeledDataSet, pair (X, y) or list of labeled points.
+        train: LabeledDataSet, pair (X, y), list of labeled points, or data Spark holds.
         valid: the same kinds, or None to report the training score in its place.
         mini_batch: int, examples per mini-batch.
         parallelism: int, replicas per iteration. 0: one per core available to the engine
@@ -146,6 +152,14 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
         engine: 'local', 'spark', an engine object, or None: Spark for distributed data, else
             the local engine.
         verbose: 0 silent, 1 progress line, 2 one log line per iteration.
+        checkpoint: path of a checkpoint file, written atomically every
+            ``checkpoint_every`` iterations and at the end: the model (the file is a model
+            file that ``load`` reads), its history, the optimizer state and where the fit
+            stands (iteration, seeds, best model).
+        checkpoint_every: int, iterations between checkpoints.
+        resume: True continues from the checkpoint at ``checkpoint`` if the file exists (else
+            starts afresh): called with the same arguments, the fit ends with the weights an
+            uninterrupted fit ends with.
 
     Returns:
         float: the final score on ``valid`` (on ``train`` if ``valid`` is None).
@@ -165,6 +179,9 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
         raise ValueError(f"parallelism must be an integer >= -1, got {parallelism!r}")
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
+    checkpoint_every = _positive_int("checkpoint_every", checkpoint_every)
+    if resume and checkpoint is None:
+        raise ValueError("resume=True needs the checkpoint=PATH to resume from")
     if optimizer_params is None:
         optimizer_params = OptimizerParameters()
     elif not isinstance(optimizer_params, OptimizerParameters):
@@ -193,9 +210,14 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
         info = {"iterations": 0, "hits": 0.0, "cost": float("inf")}
         optimizer_state = None
         stop.reset()
+        if resume and os.path.exists(checkpoint):
+            base_seed, optimizer_state, best = _resume(model, checkpoint, info, stop,
+                                                       replicas, mini_batch)
+            history = model.history
+        progress = {"base_seed": base_seed, "replicas": replicas, "mini_batch": mini_batch}
         reporter = reporter_for(verbose, _stops.max_iterations(stop), measure, replicas,
                                 engine.name)
-        started = time.monotonic()
+        started = time.monotonic() - (history.seconds[-1] if len(history) else 0.0)
         with np.errstate(over="ignore", invalid="ignore"):
             while not stop(info):
                 iteration = info["iterations"] + 1
@@ -228,6 +250,10 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
                 history.append(iteration, cost, train_score, valid_score,
                                time.monotonic() - started)
                 reporter.update(history, results)
+                if checkpoint is not None and iteration % checkpoint_every == 0:
+                    _save_checkpoint(model, checkpoint, progress, info, optimizer_state, best)
+            if checkpoint is not None:
+                _save_checkpoint(model, checkpoint, progress, info, optimizer_state, best)
             if best is not None and _better(best[0], info["hits"], higher_is_better):
                 model.set_parameters(best[2])
                 model.set_state(best[3])
@@ -238,6 +264,55 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
     finally:
         runner.close()
     return history.final["valid"]
+
+
+def _save_checkpoint(model, path, progress, info, optimizer_state, best):
+    """Save the model and where the fit stands (see :func:`_resume`), atomically."""
+    from learninspy.core import persistence
+    state = dict(progress, info=info, fit_count=model._fit_count,
+                 best=None if best is None else {"score": best[0], "iteration": best[1]})
+    extra = {"fit": state}
+    for key, value in (optimizer_state or {}).items():
+        extra[f"optimizer/{key}"] = np.asarray(value)
+    if best is not None:
+        extra.update({"best/weights": best[2], "best/state": best[3]})
+    persistence.save(model, path, extra=extra)
+
+
+def _resume(model, path, info, stop, replicas, mini_batch):
+    """Restore a fit from its checkpoint: the model's weights, state and history, ``info``,
+    the stop criteria (replaying the history through them); return the base seed, the
+    optimizer state and the best model so far."""
+    from learninspy.core import persistence
+    saved, extra = persistence.load(path, with_extra=True)
+    state = extra.get("fit")
+    if state is None:
+        raise ValueError(f"{path} is a model file, not a checkpoint of fit")
+    if persistence._jsonable(saved.get_config()) != persistence._jsonable(model.get_config()):
+        raise ValueError(f"the checkpoint {path} holds another model than the one to fit "
+                         "(its configuration differs)")
+    for name, now in (("replicas", replicas), ("mini_batch", mini_batch)):
+        if state[name] != now:
+            logger.warning("the checkpoint %s was written by a fit with %s %s, this one has "
+                           "%s: it will not end as an uninterrupted fit", path, name,
+                           state[name], now)
+    model.set_parameters(saved.get_parameters())
+    model.set_state(saved.get_state())
+    model.history = saved.history
+    model._fit_count = state["fit_count"]
+    replayed = {"iterations": 0, "hits": 0.0, "cost": float("inf")}
+    for iteration, cost, valid in zip(saved.history.iterations, saved.history.cost,
+                                      saved.history.valid):
+        stop(replayed)  # the calls the interrupted fit made, for criteria that keep state
+        replayed = {"iterations": iteration, "cost": cost,
+                    "hits": replayed["hits"] if math.isnan(valid) else valid}
+    info.update(state["info"])
+    optimizer_state = {key[len("optimizer/"):]: value for key, value in extra.items()
+                       if key.startswith("optimizer/")} or None
+    best = state["best"]
+    if best is not None:
+        best = (best["score"], best["iteration"], extra["best/weights"], extra["best/state"])
+    return state["base_seed"], optimizer_state, best
 
 
 def _better(score, reference, higher_is_better):

@@ -12,19 +12,29 @@ runner trains each replica with :func:`learninspy.core.optimization.optimize`, s
 differ in where the work happens, never in what it computes.
 """
 
-__all__ = ["get_engine", "ENGINES"]
+__all__ = ["get_engine", "is_distributed", "ENGINES"]
 
 ENGINES = ("local", "spark")
+
+
+def is_distributed(data):
+    """True for data that Spark holds: a ``DistributedLabeledDataSet`` (anything with a true
+    ``is_distributed``), a pyspark RDD or DataFrame. Never imports pyspark."""
+    if getattr(data, "is_distributed", False):
+        return True
+    return any(cls.__module__.startswith("pyspark.") and cls.__name__ in ("RDD", "DataFrame")
+               for cls in type(data).__mro__)
 
 
 def get_engine(engine=None, train=None):
     """Resolve ``engine`` ('local', 'spark', an engine object or None) for data ``train``.
 
-    With None, distributed training data (anything with ``is_distributed`` true, such as a
-    ``DistributedLabeledDataSet``) selects Spark; anything else the local engine.
+    With None, data that Spark holds (see :func:`is_distributed`) selects Spark; anything else
+    the local engine -- even when a SparkContext is running: the engine of a fit never depends
+    on what else the program did, and the local engine is faster for data in memory.
     """
     if engine is None:
-        engine = "spark" if getattr(train, "is_distributed", False) else "local"
+        engine = "spark" if is_distributed(train) else "local"
     if engine == "local":
         from learninspy.engine.local import LocalEngine
         return LocalEngine()

@@ -1,0 +1,510 @@
+"""Labeled data held by Spark: :class:`DistributedLabeledDataSet`.
+
+The rows live in the partitions of a cached RDD as NumPy *blocks*: each partition holds at most
+one pair ``(X, y)`` -- X an (n, d) float32 matrix, y the n labels as float64, of shape (n,) or
+(n, k) for several regression targets. Executors work on matrices, never on one Python object
+per row, and the same blocks serve training, evaluation, statistics and saving.
+
+A data set is built from an RDD of labeled points (pyspark's ``LabeledPoint`` or learninspy's)
+or of ``(features, label)`` pairs; a Spark DataFrame with a features column (ML ``Vector`` or
+array of numbers) and a numeric label column, names configurable; local data (anything
+``utils.data.to_arrays`` takes) and a context; or a text file on any path Spark reads. Building
+it runs one Spark job, which caches the blocks and checks their structure (numeric rows of one
+width); the values -- NaN, labels out of a model's range -- are checked against the model when
+``fit``, ``evaluate`` or ``predict`` start, as for local data.
+
+This module imports pyspark; ``learninspy.utils.data`` only re-exports the class.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from learninspy.context import get_context, require_pyspark
+
+require_pyspark()
+from pyspark import RDD, StorageLevel  # noqa: E402
+from pyspark.sql import DataFrame  # noqa: E402
+
+from learninspy.utils.data import LabeledDataSet, LabeledPoint, split_data, to_arrays  # noqa: E402
+
+__all__ = ["DistributedLabeledDataSet", "as_distributed"]
+
+#: Blocks that do not fit in memory go to the executors' disks rather than being recomputed.
+STORAGE = StorageLevel.MEMORY_AND_DISK
+_DELIMITERS = re.compile(r"[,;\s]+")
+
+
+# --- Rows to blocks (run in executors) --------------------------------------------------------
+
+def _vector(value):
+    to_array = getattr(value, "toArray", None)  # ML and MLlib vectors
+    return to_array() if to_array is not None else value
+
+
+def _block(features, labels, where):
+    """The block ``(X, y)`` of per-row features and labels, or ``(None, problem)``."""
+    rows = []
+    for i, value in enumerate(features):
+        try:
+            rows.append(np.asarray(_vector(value), dtype=np.float32).ravel())
+        except (TypeError, ValueError):
+            return None, f"the features of row {i} of {where} are not numeric: {value!r:.60}"
+    widths = np.array([len(row) for row in rows])
+    bad = np.flatnonzero(widths != widths[0])
+    if bad.size:
+        return None, (f"rows have different numbers of features: row 0 of {where} has "
+                      f"{widths[0]}, row {bad[0]} has {widths[bad[0]]}")
+    try:
+        y = np.array([_vector(label) for label in labels], dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"the labels of {where} are not numbers (or arrays of one length)"
+    if y.ndim > 2:
+        return None, f"the labels of {where} have shape {y.shape[1:]}, not a number or a vector"
+    return np.stack(rows), y
+
+
+def _rows_to_block(index, items):
+    features, labels, odd = [], [], None
+    for i, item in enumerate(items):  # read every row, even after a bad one (see FACTS)
+        if hasattr(item, "features") and hasattr(item, "label"):
+            features.append(item.features)
+            labels.append(item.label)
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            features.append(item[0])
+            labels.append(item[1])
+        elif odd is None:
+            odd = (i, item)
+    if odd is not None:
+        yield None, (f"row {odd[0]} of partition {index} is neither a labeled point nor a "
+                     f"(features, label) pair: {odd[1]!r:.60}")
+    elif features:
+        yield _block(features, labels, f"partition {index}")
+
+
+def _lines_to_block(pos_label, index, lines):
+    rows = [_DELIMITERS.split(line.strip()) for line in lines if line.strip()]
+    if not rows:
+        return
+    where = f"partition {index} of the file"
+    try:
+        table = np.array(rows, dtype=np.float64)
+    except ValueError:
+        bad = next((i for i, row in enumerate(rows) if len(row) != len(rows[0])), None)
+        if bad is not None:
+            yield None, (f"lines have different numbers of values: line 0 of {where} has "
+                         f"{len(rows[0])}, line {bad} has {len(rows[bad])}")
+        else:
+            yield None, f"{where} has values that are not numbers: {' '.join(rows[0])!r:.60}"
+        return
+    if not -table.shape[1] <= pos_label < table.shape[1]:
+        yield None, f"pos_label {pos_label} is out of the {table.shape[1]} values of each line"
+        return
+    yield np.delete(table, pos_label, axis=1).astype(np.float32), table[:, pos_label]
+
+
+# --- What a block holds (run in executors, merged on the driver) -----------------------------
+
+def _first(mask):
+    """Index of the first False in ``mask``, or None."""
+    return None if mask.all() else int(np.argmin(mask))
+
+
+def _located(values, row):
+    return None if row is None else (int(row), float(values[row]))
+
+
+def _describe(index, blocks):
+    for X, y in blocks:
+        if X is None:
+            yield {"partition": index, "problem": y}
+            continue
+        labels = y.reshape(len(y), -1)
+        first = labels[:, 0]
+        finite = np.isfinite(labels).all(axis=1)
+        whole = (labels == np.round(labels)).all(axis=1) | ~finite
+        safe = np.where(finite, first, np.nan)
+        lowest, highest = (np.nanargmin(safe), np.nanargmax(safe)) if finite.any() else (None,
+                                                                                        None)
+        yield {"partition": index, "rows": len(X), "width": X.shape[1],
+               "label_width": labels.shape[1],
+               "bad_features": _located(first, _first(np.isfinite(X).all(axis=1))),
+               "bad_label": _located(first, _first(finite)),
+               "fractional": _located(first, _first(whole)),
+               "lowest": _located(first, lowest), "highest": _located(first, highest)}
+
+
+@dataclass
+class Summary:
+    """What the structure check of a data set found.
+
+    Attributes:
+        rows: number of rows; width: features per row (None when empty).
+        label_width: values per label (1 for a number per row).
+        partition_rows: rows of each partition.
+        bad_features, bad_label, fractional: (row, label) of the first row with non-finite
+            features, a non-finite label, a non-integer label; or None.
+        lowest, highest: (row, label) of the smallest and the largest label.
+    """
+
+    rows: int
+    width: int
+    label_width: int
+    partition_rows: list
+    bad_features: tuple = None
+    bad_label: tuple = None
+    fractional: tuple = None
+    lowest: tuple = None
+    highest: tuple = None
+
+    @classmethod
+    def of(cls, parts, n_partitions):
+        """Merge the descriptions of the partitions; raise ValueError on the first problem."""
+        problems = [part["problem"] for part in parts if "problem" in part]
+        if problems:
+            raise ValueError(problems[0])
+        widths = {}
+        for part in parts:
+            widths.setdefault(part["width"], part["partition"])
+        if len(widths) > 1:
+            (w0, p0), (w1, p1) = list(widths.items())[:2]
+            raise ValueError(f"rows have different numbers of features: partition {p0} has "
+                             f"{w0}, partition {p1} has {w1}")
+        label_widths = sorted({part["label_width"] for part in parts})
+        if len(label_widths) > 1:
+            raise ValueError(f"labels have different lengths in different partitions: "
+                             f"{label_widths}")
+        counts = [0] * n_partitions
+        for part in parts:
+            counts[part["partition"]] = part["rows"]
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
+        summary = cls(int(offsets[-1]), next(iter(widths), None),
+                      label_widths[0] if label_widths else 1, counts)
+        for key, pick in (("bad_features", min), ("bad_label", min), ("fractional", min),
+                          ("lowest", lambda found: min(found, key=lambda f: f[1])),
+                          ("highest", lambda found: max(found, key=lambda f: f[1]))):
+            found = [(int(offsets[part["partition"]]) + part[key][0], part[key][1])
+                     for part in parts if part[key] is not None]
+            setattr(summary, key, pick(found) if found else None)
+        return summary
+
+    def check_features(self, model):
+        """Raise ValueError where the features do not suit ``model`` (building it if needed)."""
+        if self.rows == 0:
+            raise ValueError("the data set is empty")
+        if model.input_shape is None:
+            model.build((self.width,))
+        if self.width != int(np.prod(model.input_shape)):
+            raise ValueError(f"features have {self.width} columns per example but the model "
+                             f"takes inputs of shape {model.input_shape}")
+        if self.bad_features is not None:
+            raise ValueError(f"features contain NaN or inf (first at row "
+                             f"{self.bad_features[0]})")
+
+    def check(self, model):
+        """Raise ValueError where the rows do not suit ``model``: the checks that
+        ``Sequential.labeled_arrays`` makes on local data, with the same messages."""
+        self.check_features(model)
+        if not model.classification:
+            outputs = int(np.prod(model.output_shape))
+            if self.label_width != outputs:
+                raise ValueError(f"targets have {self.label_width} values per example but the "
+                                 f"model has {outputs} outputs")
+            if self.bad_label is not None:
+                raise ValueError(f"targets contain NaN or inf (first at row "
+                                 f"{self.bad_label[0]})")
+            return
+        if self.label_width != 1:
+            raise ValueError("classification labels must be one class index per example, got "
+                             f"{self.label_width} values per example")
+        n = model.n_classes
+        bad = [found for found in (self.bad_label, self.fractional) if found is not None]
+        bad += [found for found in (self.lowest, self.highest)
+                if found is not None and not 0 <= found[1] < n]
+        if bad:
+            row, label = min(bad)
+            raise ValueError(f"label {label!r} at row {row} is not a class index in [0, {n})")
+
+
+# --- Statistics (run in executors) ------------------------------------------------------------
+
+def _add_moments(total, block):
+    X = block[0].astype(np.float64)
+    mean = X.mean(axis=0)
+    return _merge_moments(total, (len(X), mean, ((X - mean) ** 2).sum(axis=0), X.min(axis=0),
+                                  X.max(axis=0)))
+
+
+def _merge_moments(a, b):
+    """Counts, means and sums of squared deviations of two parts, merged (Chan et al. 1979)."""
+    if a is None or b is None:
+        return b if a is None else a
+    n, delta = a[0] + b[0], b[1] - a[1]
+    return (n, a[1] + delta * (b[0] / n), a[2] + b[2] + delta ** 2 * (a[0] * b[0] / n),
+            np.minimum(a[3], b[3]), np.maximum(a[4], b[4]))
+
+
+def _add_scatter(total, block):
+    X = block[0].astype(np.float64)
+    mean = X.mean(axis=0)
+    centred = X - mean
+    return _merge_scatter(total, (len(X), mean, centred.T @ centred))
+
+
+def _merge_scatter(a, b):
+    if a is None or b is None:
+        return b if a is None else a
+    n, delta = a[0] + b[0], b[1] - a[1]
+    return (n, a[1] + delta * (b[0] / n), a[2] + b[2] + np.outer(delta, delta) * (a[0] * b[0] / n))
+
+
+def _map_block(function, block):
+    X, y = block
+    out = np.asarray(function(X))
+    if out.ndim != 2 or len(out) != len(X):
+        return None, (f"map_features: the function must return an (n, k) matrix for an (n, d) "
+                      f"one; it returned shape {out.shape} for {X.shape}")
+    return out.astype(np.float32, copy=False), y
+
+
+# --- Splits and conversions (run in executors) ------------------------------------------------
+
+def _split(fractions, seed, balanced, index, blocks):
+    for X, y in blocks:
+        part_seed = int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+        yield tuple((part.features, part.labels) for part in
+                    split_data((X, y), fractions, seed=part_seed, balanced=balanced))
+
+
+def _part(i, parts):
+    return [parts[i]] if len(parts[i][0]) else []
+
+
+def _lines(block):
+    X, y = block
+    text = io.StringIO()
+    np.savetxt(text, X, delimiter=",", fmt="%.9g")  # 9 digits: float32 round-trips exactly
+    return [f"{row},{float(label)!r}" for row, label in zip(text.getvalue().splitlines(), y)]
+
+
+def _points(block):
+    return [LabeledPoint(label, row) for row, label in zip(*block)]
+
+
+def _feature_rows(block):
+    return list(block[0])
+
+
+def _label_values(block):
+    return block[1].tolist()
+
+
+# --- The data set -----------------------------------------------------------------------------
+
+def _dataframe_rows(frame, features_col, label_col):
+    """The (features, label) rows of a DataFrame, after checking its columns."""
+    from pyspark.ml.linalg import VectorUDT
+    from pyspark.mllib.linalg import VectorUDT as MLlibVectorUDT
+    from pyspark.sql.types import ArrayType, NumericType
+
+    def numeric(data_type, scalar):
+        return (isinstance(data_type, (VectorUDT, MLlibVectorUDT)) or
+                (isinstance(data_type, ArrayType) and isinstance(data_type.elementType,
+                                                                 NumericType)) or
+                (scalar and isinstance(data_type, NumericType)))
+
+    for role, column, scalar in (("features", features_col, False), ("label", label_col, True)):
+        if column not in frame.columns:
+            raise ValueError(f"the DataFrame has no {role} column {column!r}; its columns are "
+                             f"{frame.columns} (name it with {role.split()[0]}_col=)")
+        data_type = frame.schema[column].dataType
+        if not numeric(data_type, scalar):
+            kinds = "vectors or arrays of numbers" if not scalar else "numbers"
+            raise TypeError(f"the {role} column {column!r} must hold {kinds}, it holds "
+                            f"{data_type.simpleString()}")
+    return frame.select(features_col, label_col).rdd
+
+
+class DistributedLabeledDataSet(LabeledDataSet):
+    """A labeled data set whose rows Spark holds, as cached NumPy blocks.
+
+    Args:
+        data: an RDD of labeled points or of ``(features, label)`` pairs; a DataFrame; a path
+            of a text file (see :meth:`load_file`); or local data (a LabeledDataSet, a pair
+            ``(X, y)``, a list of labeled points), dealt to ``num_partitions`` partitions row by
+            row (row i to partition i mod P), so that every partition is a sample of the whole.
+        context: SparkContext for local data or a path (default: ``learninspy.context``).
+        features_col, label_col: column names for DataFrame input.
+        num_partitions: partitions of local data (default ``sc.defaultParallelism``), or of
+            the others after a repartition (default: as they are).
+        pos_label: for a text file, the position of the label in each line (-1: the last).
+
+    Raises:
+        ValueError, TypeError: missing or non-numeric columns, rows of different widths,
+            unparsable lines -- found by the one job that builds the data set.
+    """
+
+    is_distributed = True
+
+    def __init__(self, data, context=None, features_col="features", label_col="label",
+                 num_partitions=None, pos_label=-1):
+        if isinstance(data, DistributedLabeledDataSet):
+            blocks, context = data._blocks, data.context
+        elif isinstance(data, (RDD, DataFrame)):
+            rows = (_dataframe_rows(data, features_col, label_col) if isinstance(data, DataFrame)
+                    else data)
+            if num_partitions:
+                rows = rows.repartition(num_partitions)
+            blocks, context = rows.mapPartitionsWithIndex(_rows_to_block), rows.context
+        elif isinstance(data, str):
+            context = context or get_context()
+            lines = context.textFile(data, num_partitions)
+            blocks = lines.mapPartitionsWithIndex(partial(_lines_to_block, int(pos_label)))
+        else:
+            context = context or get_context()
+            X, y = to_arrays(data)
+            y = np.asarray(y, dtype=np.float64)
+            n = max(1, min(num_partitions or context.defaultParallelism, len(X)))
+            blocks = context.parallelize([(X[p::n], y[p::n]) for p in range(n)], n) \
+                .filter(_has_rows)
+        self._setup(blocks, context)
+
+    def _setup(self, blocks, context):
+        self.context = context
+        self._blocks = blocks.persist(STORAGE)
+        try:
+            self.summary = Summary.of(self._blocks.mapPartitionsWithIndex(_describe).collect(),
+                                      self._blocks.getNumPartitions())
+        except ValueError:
+            self._blocks.unpersist()
+            raise
+
+    @classmethod
+    def _of_blocks(cls, blocks, context):
+        dataset = cls.__new__(cls)
+        dataset._setup(blocks, context)
+        return dataset
+
+    @classmethod
+    def load_file(cls, path, pos_label=-1, context=None, num_partitions=None):
+        """Read a text file (or a folder of them, or a glob; any path Spark reads): one row per
+        line, values separated by commas, semicolons or blanks, the label at ``pos_label``."""
+        return cls(str(path), context=context, num_partitions=num_partitions,
+                   pos_label=pos_label)
+
+    def save_file(self, path):
+        """Write the rows as text, ``f1,...,fd,label`` per line (features with 9 significant
+        digits, exact for float32), as Spark's ``saveAsTextFile`` does: a folder of parts."""
+        if self.summary.label_width != 1:
+            raise ValueError("save_file writes one label per line; these rows have "
+                             f"{self.summary.label_width} targets")
+        self._blocks.flatMap(_lines).saveAsTextFile(str(path))
+
+    # --- The LabeledDataSet interface ---------------------------------------------------------
+
+    @property
+    def features(self):
+        """RDD of the feature vectors (float32 NumPy arrays)."""
+        return self._blocks.flatMap(_feature_rows)
+
+    @property
+    def labels(self):
+        """RDD of the labels (floats, or lists of floats for several targets)."""
+        return self._blocks.flatMap(_label_values)
+
+    @property
+    def shape(self):
+        return self.summary.rows, self.summary.width
+
+    def __len__(self):
+        return self.summary.rows
+
+    @property
+    def num_partitions(self):
+        return self._blocks.getNumPartitions()
+
+    @property
+    def blocks(self):
+        """The cached RDD of ``(X, y)`` blocks, at most one per partition."""
+        return self._blocks
+
+    def collect(self):
+        """Every row, as a list of :class:`~learninspy.utils.data.LabeledPoint`."""
+        return self._blocks.flatMap(_points).collect()
+
+    def split_data(self, fractions, seed=123, balanced=False):
+        """Split at random into parts of the given fractions, partition by partition (each
+        partition is split as ``utils.data.split_data`` splits local data, seeded by ``seed``
+        and its index), so the parts keep the partitioning and no row moves.
+
+        Returns:
+            list of DistributedLabeledDataSet.
+        """
+        fractions = [float(f) for f in fractions]
+        if not fractions or min(fractions) <= 0 or not np.isclose(sum(fractions), 1.0):
+            raise ValueError(f"fractions must be positive and sum to 1, got {fractions}")
+        parts = self._blocks.mapPartitionsWithIndex(
+            partial(_split, fractions, seed, balanced)).persist(STORAGE)
+        try:
+            return [self._of_blocks(parts.flatMap(partial(_part, i)), self.context)
+                    for i in range(len(fractions))]
+        finally:
+            parts.unpersist()
+
+    # --- Statistics hooks for scalers and PCA ------------------------------------------------
+
+    def _require_rows(self):
+        if self.summary.rows == 0:
+            raise ValueError("the data set is empty")
+
+    def column_statistics(self):
+        """Per-column statistics of the features, in one Spark aggregation.
+
+        Returns:
+            dict: 'count' (int, rows), 'mean', 'variance' (divided by n, as ``numpy.var``),
+            'min' and 'max', each a float64 array of one value per column.
+        """
+        self._require_rows()
+        n, mean, squares, low, high = self._blocks.treeAggregate(None, _add_moments,
+                                                                 _merge_moments)
+        return {"count": int(n), "mean": mean, "variance": squares / n, "min": low,
+                "max": high}
+
+    def covariance(self):
+        """The mean vector and covariance matrix of the features (divided by n - 1, as
+        ``numpy.cov``), in one Spark aggregation."""
+        self._require_rows()
+        n, mean, scatter = self._blocks.treeAggregate(None, _add_scatter, _merge_scatter)
+        if n < 2:
+            raise ValueError("the covariance needs at least 2 rows")
+        return mean, scatter / (n - 1)
+
+    def map_features(self, function):
+        """A new data set with ``function`` applied to each block's features.
+
+        Args:
+            function: picklable, vectorised: an (n, d) float32 matrix to an (n, k) one (a
+                fitted scaler's transform, a projection on principal components, ...).
+        """
+        return self._of_blocks(self._blocks.map(partial(_map_block, function)), self.context)
+
+    def unpersist(self):
+        """Release the cached blocks."""
+        self._blocks.unpersist()
+
+    def __repr__(self):
+        return (f"DistributedLabeledDataSet(shape={self.shape}, "
+                f"partitions={self.num_partitions})")
+
+
+def _has_rows(block):
+    return len(block[0]) > 0
+
+
+def as_distributed(data, context=None):
+    """``data`` if it is a DistributedLabeledDataSet, else one built from it."""
+    return data if isinstance(data, DistributedLabeledDataSet) else \
+        DistributedLabeledDataSet(data, context)

@@ -1,0 +1,211 @@
+"""The Spark engine on the shared local[2] session: quality, bit-identity, checkpoints."""
+
+import logging
+
+import numpy as np
+import pytest
+
+from learninspy.core.model import NetworkParameters, NeuralNetwork
+from learninspy.core.optimization import OptimizerParameters
+from learninspy.core.stops import Criterion, criterion
+from learninspy.utils.data import load_mnist, split_data, LocalLabeledDataSet
+
+pytestmark = pytest.mark.usefixtures("spark")
+
+
+def _adam(step_rate, local_steps):
+    return OptimizerParameters("Adam", {"step-rate": step_rate}, merge_criter="avg",
+                               stops=[criterion["MaxIterations"](local_steps)],
+                               sampling="fresh", keep_state=True)
+
+
+def _shuffled(data, seed=0):
+    """Rows in a random order: each partition of distributed data is then a fair sample."""
+    order = np.random.default_rng(seed).permutation(len(data))
+    return data.features[order], data.labels[order]
+
+
+@pytest.fixture(scope="module")
+def iris_rdd(sc, iris_scaled):
+    from pyspark.mllib.regression import LabeledPoint
+    X, y = _shuffled(iris_scaled[0])
+    return sc.parallelize([LabeledPoint(label, row) for row, label in zip(X, y)], 2)
+
+
+@pytest.fixture(scope="module")
+def ccpp_frame(spark, ccpp_split):
+    from pyspark.ml.linalg import Vectors
+    X, y = _shuffled(ccpp_split[0])
+    rows = [(Vectors.dense(row.astype(float)), float(target)) for row, target in zip(X, y)]
+    return spark.createDataFrame(rows, ["readings", "output"]).repartition(2)
+
+
+@pytest.mark.parametrize("parallelism", [0, 2, -1])
+@pytest.mark.parametrize("source", ["local", "rdd of LabeledPoint"])
+def test_iris_reaches_the_local_quality_bar(iris_scaled, iris_rdd, source, parallelism):
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    train, test = iris_scaled
+    data = train if source == "local" else DistributedLabeledDataSet(iris_rdd)
+    network = NeuralNetwork(NetworkParameters([4, 10, 3], activation="Tanh", seed=3))
+    network.fit(data, mini_batch=30, parallelism=parallelism, engine="spark",
+                stops=[criterion["MaxIterations"](8)], optimizer_params=_adam(0.02, 10))
+    assert network.evaluate(test, measure="F-measure") >= 0.93
+
+
+@pytest.mark.parametrize("parallelism, mini_batch", [(0, 64), (2, 64), (-1, 1024)])
+@pytest.mark.parametrize("source", ["local", "dataframe"])
+def test_ccpp_reaches_the_local_quality_bar(ccpp_split, ccpp_frame, source, parallelism,
+                                            mini_batch):
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    train, test = ccpp_split
+    data = train if source == "local" else DistributedLabeledDataSet(
+        ccpp_frame, features_col="readings", label_col="output")
+    network = NeuralNetwork(NetworkParameters([4, 30, 1], activation=["ReLU", "Identity"],
+                                              classification=False, strength_l1=0.0,
+                                              strength_l2=0.0))
+    network.fit(data, mini_batch=mini_batch, parallelism=parallelism, engine="spark",
+                stops=[criterion["MaxIterations"](8)], optimizer_params=_adam(0.005, 50))
+    assert network.evaluate(test, measure="R2") >= 0.93
+
+
+# --- The same bits on every engine ----------------------------------------------------------
+
+def _reproducible_fit(data, engine, parallelism=2, dropout=(0.1, 0.2)):
+    network = NeuralNetwork(NetworkParameters([4, 8, 3], dropout_ratios=list(dropout),
+                                              seed=11))
+    network.fit(data, mini_batch=16, parallelism=parallelism, engine=engine,
+                reproducible=True, stops=[criterion["MaxIterations"](4)],
+                optimizer_params=OptimizerParameters(
+                    "GD", {"step-rate": 0.1, "momentum": 0.9}, merge_criter="w_avg",
+                    stops=[criterion["MaxIterations"](5)], sampling="fresh",
+                    keep_state=True))
+    return network.get_parameters()
+
+
+def test_local_and_spark_give_bit_identical_weights(iris_scaled):
+    local = _reproducible_fit(iris_scaled[0], "local")
+    spark = _reproducible_fit(iris_scaled[0], "spark")
+    assert np.array_equal(local, spark)
+    assert np.array_equal(spark, _reproducible_fit(iris_scaled[0], "spark"))
+
+
+def test_one_partition_trains_as_local_data(sc, iris_scaled):
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    data = DistributedLabeledDataSet(iris_scaled[0], sc, num_partitions=1)
+    assert np.array_equal(_reproducible_fit(data, None, parallelism=1),
+                          _reproducible_fit(iris_scaled[0], "local", parallelism=1))
+
+
+def test_two_spark_runs_on_distributed_data_agree(sc, iris_rdd):
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    data = DistributedLabeledDataSet(iris_rdd)
+    first = _reproducible_fit(data, None, parallelism=3)  # 2 partitions dealt to 3 replicas
+    assert np.array_equal(first, _reproducible_fit(data, None, parallelism=3))
+    assert not _leftover_replica_files(sc)
+
+
+def _leftover_replica_files(sc):
+    """Replica files left in the executors' local folders (a fit removes its own)."""
+    def listing(_):
+        import glob
+        import os
+        root = os.environ.get("SPARK_LOCAL_DIRS", "/tmp").split(",")[0]
+        return glob.glob(os.path.join(root, "learninspy-*", "*"))
+    return sc.parallelize([0], 1).flatMap(listing).collect()
+
+
+# --- How fit picks and reports its engine ---------------------------------------------------
+
+def test_a_running_session_does_not_move_local_data_to_spark(iris_scaled, caplog):
+    network = NeuralNetwork(NetworkParameters([4, 8, 3]))
+    with caplog.at_level(logging.INFO, logger="learninspy.fit"):
+        network.fit(iris_scaled[0], parallelism=2, verbose=2,
+                    stops=[criterion["MaxIterations"](1)])
+        network.fit(iris_scaled[0], parallelism=2, verbose=2, engine="spark",
+                    stops=[criterion["MaxIterations"](1)])
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Iteration")]
+    assert lines[0].endswith("2 replicas on local") and lines[1].endswith("2 replicas on spark")
+
+
+def test_bad_labels_on_spark_are_rejected_before_training(sc, iris_scaled):
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    X, y = iris_scaled[0].features, iris_scaled[0].labels.copy()
+    y[7] = 3
+    network = NeuralNetwork(NetworkParameters([4, 8, 3]))
+    before = network.get_parameters()
+    for data in ((X, y), DistributedLabeledDataSet((X, y), sc, num_partitions=1)):
+        with pytest.raises(ValueError, match=r"label 3.0 at row 7 is not a class index in "
+                                             r"\[0, 3\)"):
+            network.fit(data, engine="spark")
+    assert np.array_equal(network.get_parameters(), before)
+
+
+# --- Checkpoints ----------------------------------------------------------------------------
+
+class _CrashAt(Criterion):
+    """Raises at the start of an iteration: a driver that dies mid-fit."""
+
+    def __init__(self, iteration):
+        self.iteration = iteration
+
+    def __call__(self, info):
+        if info["iterations"] == self.iteration:
+            raise KeyboardInterrupt("the driver stops here")
+        return False
+
+
+@pytest.mark.parametrize("engine", ["local", "spark"])
+def test_a_resumed_fit_ends_as_an_uninterrupted_one(tmp_path, iris_scaled, engine):
+    train, test = iris_scaled
+
+    def fit(network, extra_stop=None, **options):
+        # Patience keeps state: the resumed fit must replay the interrupted one's history
+        stops = [criterion["MaxIterations"](9),
+                 criterion["Patience"](3, grow_offset=3, threshold=0.05)]
+        network.fit(train, test, mini_batch=16, parallelism=2, valid_iters=2,
+                    engine=engine, keep_best=True, reproducible=True,
+                    stops=stops + ([extra_stop] if extra_stop else []),
+                    optimizer_params=_adam(0.02, 5), **options)
+        return network
+
+    def network():
+        return NeuralNetwork(NetworkParameters([4, 8, 3], dropout_ratios=[0.1, 0.0], seed=4))
+
+    whole = fit(network())
+    path = tmp_path / "fit.lea"
+    with pytest.raises(KeyboardInterrupt):
+        fit(network(), _CrashAt(5), checkpoint=path, checkpoint_every=2)
+    assert len(NeuralNetwork.load(path).history) == 4
+    resumed = fit(network(), checkpoint=path, checkpoint_every=2, resume=True)
+    assert np.array_equal(resumed.get_parameters(), whole.get_parameters())
+    assert resumed.history.iterations == whole.history.iterations == list(range(1, 7))
+    assert resumed.history.best_iteration == whole.history.best_iteration
+    with pytest.raises(ValueError, match="holds another model"):
+        NeuralNetwork(NetworkParameters([4, 9, 3])).fit(train, checkpoint=path, resume=True)
+
+
+def test_resume_without_a_checkpoint_file_starts_afresh(tmp_path, iris_scaled):
+    network = NeuralNetwork(NetworkParameters([4, 8, 3]))
+    path = tmp_path / "new.lea"
+    network.fit(iris_scaled[0], checkpoint=path, resume=True, parallelism=1,
+                stops=[criterion["MaxIterations"](2)])
+    assert len(network.history) == 2 and path.exists()
+    with pytest.raises(ValueError, match="resume=True needs the checkpoint=PATH"):
+        network.fit(iris_scaled[0], resume=True)
+
+
+# --- MNIST ----------------------------------------------------------------------------------
+
+def test_mnist_on_spark_reaches_93_percent():
+    digits = load_mnist()
+    digits = LocalLabeledDataSet((digits.features / 255.0, digits.labels))
+    train, _, test = split_data(digits, [0.7, 0.15, 0.15], seed=123, balanced=True)
+    network = NeuralNetwork(NetworkParameters([784, 256, 128, 10], activation="ReLU",
+                                              dropout_ratios=[0.0, 0.2, 0.2], strength_l1=0.0,
+                                              strength_l2=1e-4, seed=123))
+    optimizer = OptimizerParameters("GD", {"step-rate": 0.05, "momentum": 0.9},
+                                    stops=[criterion["MaxIterations"](40)], merge_criter="avg",
+                                    sampling="fresh", keep_state=True)
+    network.fit(train, mini_batch=64, parallelism=2, engine="spark", valid_iters=100,
+                stops=[criterion["MaxIterations"](25)], optimizer_params=optimizer)
+    assert network.evaluate(test, measure="Accuracy") >= 0.93

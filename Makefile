@@ -1,5 +1,6 @@
 # learninspy: the commands of the README.
-#   make demo    create .venv, install learninspy, train on MNIST and print test metrics
+#   make demo    create .venv, install learninspy, train on MNIST with Spark (local mode, a
+#                replica per core) and print test metrics
 #   make test    create .venv, install learninspy with its test extras, run the whole suite
 #   make bench   install the peers (PyTorch, scikit-learn, Spark) and run every benchmark
 
@@ -29,7 +30,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/learninspy demo mnist
+	$(BIN)/learninspy demo mnist --engine spark
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

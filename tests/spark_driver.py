@@ -26,15 +26,19 @@ def iris():
     return [LocalLabeledDataSet(((d.features - mean) / std, d.labels)) for d in (train, test)]
 
 
-def reproducible_fit(data, engine=None, local_stop=None):
+def reproducible_fit(data, engine=None, local_stop=None, iterations=6):
     """A reproducible fit whose weights the tests compare across engines and sessions."""
     network = NeuralNetwork(NetworkParameters([4, 10, 3], activation="Tanh", seed=3))
     optimizer = OptimizerParameters("Adam", {"step-rate": 0.02}, merge_criter="avg",
                                     stops=[local_stop or MaxIterations(10)], sampling="fresh",
                                     keep_state=True)
     network.fit(data, mini_batch=30, parallelism=2, engine=engine, reproducible=True,
-                stops=[criterion["MaxIterations"](6)], optimizer_params=optimizer)
+                stops=[criterion["MaxIterations"](iterations)], optimizer_params=optimizer)
     return network
+
+
+#: Iterations of the fits whose tasks fail: each iteration's two tasks fail once.
+FAULTY_ITERATIONS = 3
 
 
 class FailFirstAttempts(MaxIterations):
@@ -63,9 +67,10 @@ def faults(master, markers, output):
     try:
         train, _ = iris()
         stop = FailFirstAttempts(10, markers)
-        local_data = reproducible_fit(train, "spark", stop)
+        local_data = reproducible_fit(train, "spark", stop, FAULTY_ITERATIONS)
         distributed = reproducible_fit(
-            DistributedLabeledDataSet(train, session.sparkContext, num_partitions=2), None, stop)
+            DistributedLabeledDataSet(train, session.sparkContext, num_partitions=2), None, stop,
+            FAULTY_ITERATIONS)
         np.savez(output, local_data=local_data.get_parameters(),
                  distributed=distributed.get_parameters())
     finally:

@@ -30,15 +30,16 @@ def test_failed_tasks_are_retried_and_give_the_fault_free_weights(sc, tmp_path):
     markers, output = tmp_path / "failures", tmp_path / "weights.npz"
     markers.mkdir()
     _run_driver("faults", "local[2,4]", markers, output)
-    failures = sorted(os.listdir(markers))
-    assert sum(name.endswith("task0") for name in failures) >= 12  # raised, 6 iterations x 2 fits
-    assert sum(name.endswith("task1") for name in failures) >= 12  # worker killed
+    failures = os.listdir(markers)
+    iterations = spark_driver.FAULTY_ITERATIONS
+    assert sum(name.endswith("task0") for name in failures) == 2 * iterations  # raised
+    assert sum(name.endswith("task1") for name in failures) == 2 * iterations  # worker killed
     weights = np.load(output)
     train, _ = spark_driver.iris()
-    fault_free = spark_driver.reproducible_fit(train, "spark")  # in this run's session
+    fault_free = spark_driver.reproducible_fit(train, "spark", iterations=iterations)
     assert np.array_equal(weights["local_data"], fault_free.get_parameters())
     distributed = spark_driver.reproducible_fit(
-        DistributedLabeledDataSet(train, sc, num_partitions=2))
+        DistributedLabeledDataSet(train, sc, num_partitions=2), iterations=iterations)
     assert np.array_equal(weights["distributed"], distributed.get_parameters())
 
 

@@ -41,7 +41,8 @@ from pyspark.sql import DataFrame  # noqa: E402
 from learninspy.core.batches import TrainingSet  # noqa: E402
 from learninspy.core.optimization import optimize  # noqa: E402
 from learninspy.engine import is_distributed  # noqa: E402
-from learninspy.utils.distributed import STORAGE, as_distributed  # noqa: E402
+from learninspy.engine.local import LocalEngine  # noqa: E402
+from learninspy.utils.distributed import STORAGE, as_distributed, vector_values  # noqa: E402
 from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics  # noqa: E402
 
 __all__ = ["SparkEngine", "evaluate", "predict", "score"]
@@ -61,7 +62,7 @@ def _blas_threads(threads):
     return _controller.limit(limits=threads, user_api="blas")
 
 
-def task_cpus(context):
+def _task_cpus(context):
     return int(context.getConf().get("spark.task.cpus", "1"))
 
 
@@ -137,6 +138,10 @@ def _deal(offsets, k, index, blocks):
 
 def _identity(key):
     return key
+
+
+def _row_count(handle):
+    return handle["rows"]
 
 
 def _in_source_order(items):
@@ -216,8 +221,7 @@ def _predict_rows(model, blas, items):
     rows = [getattr(item, "features", item) for item in items]
     if not rows:
         return []
-    X = np.array([np.asarray(getattr(row, "toArray", lambda: row)(), dtype=np.float64).ravel()
-                  for row in rows])
+    X = np.array([np.asarray(vector_values(row), dtype=np.float64).ravel() for row in rows])
     with _blas_threads(blas):
         return list(model._predict_arrays(model._features(X)))
 
@@ -242,7 +246,7 @@ def _predict_frame_rows(model, column, blas, rows):
 
 def score(model, data, measure):
     """The score of ``model`` on distributed ``data`` (checked), from one Spark job."""
-    blas = task_cpus(data.context)
+    blas = _task_cpus(data.context)
     parts = data.blocks.mapPartitions(partial(_score_blocks, model, blas)).collect()
     return _merged_score(model, parts, measure)
 
@@ -284,11 +288,11 @@ def predict(model, data, features_col="features", prediction_col="prediction",
     if isinstance(data, DataFrame):
         return _predict_frame(model, data, features_col, prediction_col, probability_col)
     if isinstance(data, RDD):
-        return data.mapPartitions(partial(_predict_rows, model, task_cpus(data.context)))
+        return data.mapPartitions(partial(_predict_rows, model, _task_cpus(data.context)))
     dataset = as_distributed(data)
     dataset.summary.check_features(model)
     return dataset.blocks.mapPartitions(partial(_predict_blocks, model,
-                                                task_cpus(dataset.context)))
+                                                _task_cpus(dataset.context)))
 
 
 def _predict_frame(model, frame, features_col, prediction_col, probability_col):
@@ -307,7 +311,7 @@ def _predict_frame(model, frame, features_col, prediction_col, probability_col):
                                   else ArrayType(DoubleType())))
     rows = frame.rdd.mapPartitions(partial(_predict_frame_rows, model,
                                            frame.columns.index(features_col),
-                                           task_cpus(frame.sparkSession.sparkContext)))
+                                           _task_cpus(frame.sparkSession.sparkContext)))
     return frame.sparkSession.createDataFrame(rows, StructType(fields))
 
 
@@ -338,8 +342,7 @@ class SparkEngine:
 
     def scorer(self, model, data):
         if not is_distributed(data):
-            features, labels = model.labeled_arrays(data)
-            return lambda current, measure: current._score(features, labels, measure)[0]
+            return LocalEngine().scorer(model, data)
         dataset = as_distributed(data, self.context)
         dataset.summary.check(model)
         return lambda current, measure: score(current, dataset, measure)
@@ -353,7 +356,7 @@ class _Runner:
         self.context = context
         self._model = context.broadcast(model)
         self._task = dict(params=optimizer_params, mini_batch=mini_batch, measure=measure,
-                          blas=1 if reproducible else task_cpus(context))
+                          blas=1 if reproducible else _task_cpus(context))
         self._replicas = None
 
     def run(self, weights, state, optimizer_state, seeds):
@@ -365,7 +368,7 @@ class _Runner:
                                data=self._source, seeds=seeds, **self._task)
                 try:
                     return replicas.mapPartitionsWithIndex(task).collect()
-                except Exception as error:  # noqa: BLE001 -- py4j's, or pyspark's, wrapper
+                except Exception as error:  # the task's error, as py4j or pyspark wrap it
                     if attempt == 2 or MISSING not in str(error):
                         raise
                     self._drop_replicas()  # rebuilt from the cached partitions, same rows
@@ -396,9 +399,6 @@ class _BroadcastRunner(_Runner):
             self._replicas = self.context.parallelize(range(k), k)
         return self._replicas
 
-    def _drop_replicas(self):
-        self._replicas = None
-
     def score_train(self, model, measure):
         return model._score(self.training_set.features, self.training_set.labels, measure)[0]
 
@@ -419,26 +419,37 @@ class _FilesRunner(_Runner):
         self._token = uuid.uuid4().hex
 
     def _replicas_for(self, k):
-        if self._replicas is not None and self._replicas.getNumPartitions() == k:
-            return self._replicas
-        self._drop_replicas()
+        if self._replicas is None or self._replicas.getNumPartitions() != k:
+            self._drop_replicas()
+            self._replicas = self._stored_replicas(k)
+        return self._replicas
+
+    def _stored_replicas(self, k):
+        """Handles of the k replicas' files: whole partitions per replica when there are
+        enough (no row moves), else rows dealt round-robin with one shuffle."""
         blocks, partitions = self.data.blocks, self.data.num_partitions
-        sources = [blocks if partitions == k else blocks.coalesce(k)] if partitions >= k else []
-        offsets = np.concatenate([[0], np.cumsum(self.data.summary.partition_rows)]).tolist()
-        sources.append(lambda: blocks.mapPartitionsWithIndex(partial(_deal, offsets, k))
-                       .partitionBy(k, _identity).mapPartitions(_in_source_order))
-        for source in sources:
-            source = source() if callable(source) else source
-            handles = source.mapPartitionsWithIndex(
-                partial(_store, self._token, self._model)).persist(STORAGE)
-            rows = handles.map(lambda handle: handle["rows"]).collect()
-            if min(rows) > 0:
-                self._replicas = handles
+        if partitions >= k:
+            handles = self._written(blocks if partitions == k else blocks.coalesce(k))
+            if handles is not None:
                 return handles
-            handles.foreach(_remove)
-            handles.unpersist()
-        raise ValueError(f"cannot give each of {k} replicas rows of its own: the data set has "
-                         f"{len(self.data)} rows; lower the parallelism")
+        offsets = np.concatenate([[0], np.cumsum(self.data.summary.partition_rows)]).tolist()
+        handles = self._written(blocks.mapPartitionsWithIndex(partial(_deal, offsets, k))
+                                .partitionBy(k, _identity).mapPartitions(_in_source_order))
+        if handles is None:
+            raise ValueError(f"cannot give each of {k} replicas rows of its own: the data set "
+                             f"has {len(self.data)} rows; lower the parallelism")
+        return handles
+
+    def _written(self, replica_blocks):
+        """The cached handles of the replicas' files, written by one job; None (and nothing
+        left behind) if a replica got no rows."""
+        handles = replica_blocks.mapPartitionsWithIndex(
+            partial(_store, self._token, self._model)).persist(STORAGE)
+        if min(handles.map(_row_count).collect()) > 0:
+            return handles
+        handles.foreach(_remove)
+        handles.unpersist()
+        return None
 
     def _drop_replicas(self):
         if self._replicas is not None:

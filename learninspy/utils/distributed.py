@@ -31,7 +31,7 @@ from pyspark.sql import DataFrame  # noqa: E402
 
 from learninspy.utils.data import LabeledDataSet, LabeledPoint, split_data, to_arrays  # noqa: E402
 
-__all__ = ["DistributedLabeledDataSet", "as_distributed"]
+__all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
 
 #: Blocks that do not fit in memory go to the executors' disks rather than being recomputed.
 STORAGE = StorageLevel.MEMORY_AND_DISK
@@ -40,8 +40,9 @@ _DELIMITERS = re.compile(r"[,;\s]+")
 
 # --- Rows to blocks (run in executors) --------------------------------------------------------
 
-def _vector(value):
-    to_array = getattr(value, "toArray", None)  # ML and MLlib vectors
+def vector_values(value):
+    """The values of an ML or MLlib vector as a NumPy array; any other value as it is."""
+    to_array = getattr(value, "toArray", None)
     return to_array() if to_array is not None else value
 
 
@@ -50,7 +51,7 @@ def _block(features, labels, where):
     rows = []
     for i, value in enumerate(features):
         try:
-            rows.append(np.asarray(_vector(value), dtype=np.float32).ravel())
+            rows.append(np.asarray(vector_values(value), dtype=np.float32).ravel())
         except (TypeError, ValueError):
             return None, f"the features of row {i} of {where} are not numeric: {value!r:.60}"
     widths = np.array([len(row) for row in rows])
@@ -59,7 +60,7 @@ def _block(features, labels, where):
         return None, (f"rows have different numbers of features: row 0 of {where} has "
                       f"{widths[0]}, row {bad[0]} has {widths[bad[0]]}")
     try:
-        y = np.array([_vector(label) for label in labels], dtype=np.float64)
+        y = np.array([vector_values(label) for label in labels], dtype=np.float64)
     except (TypeError, ValueError):
         return None, f"the labels of {where} are not numbers (or arrays of one length)"
     if y.ndim > 2:

@@ -209,3 +209,21 @@ def test_mnist_on_spark_reaches_93_percent():
     network.fit(train, mini_batch=64, parallelism=2, engine="spark", valid_iters=100,
                 stops=[criterion["MaxIterations"](25)], optimizer_params=optimizer)
     assert network.evaluate(test, measure="Accuracy") >= 0.93
+
+
+def test_autoencoders_train_on_distributed_data(sc, iris_scaled):
+    from learninspy.core.autoencoder import AutoEncoder, StackedAutoencoder
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    train, test = iris_scaled
+    data = DistributedLabeledDataSet(_shuffled(train), sc)
+    autoencoder = AutoEncoder(NetworkParameters([4, 3], activation="Tanh",
+                                                classification=False))
+    autoencoder.fit(data, mini_batch=16, parallelism=2, stops=[criterion["MaxIterations"](5)],
+                    optimizer_params=_adam(0.02, 10))  # the labels, class indices, are ignored
+    assert autoencoder.evaluate(test, measure="R2") > 0.5
+    assert autoencoder.evaluate(DistributedLabeledDataSet(test, sc, num_partitions=1),
+                                measure="R2") == pytest.approx(autoencoder.evaluate(test))
+    stacked = StackedAutoencoder(NetworkParameters([4, 6, 3], activation="Tanh", seed=2))
+    stacked.fit(data, mini_batch=16, parallelism=2, stops=[criterion["MaxIterations"](5)],
+                optimizer_params=_adam(0.02, 10))  # codes of distributed data stay distributed
+    assert stacked.evaluate(test, measure="Accuracy") >= 0.85

@@ -42,7 +42,8 @@ from learninspy.core.batches import TrainingSet  # noqa: E402
 from learninspy.core.optimization import optimize  # noqa: E402
 from learninspy.engine import is_distributed  # noqa: E402
 from learninspy.engine.local import LocalEngine  # noqa: E402
-from learninspy.utils.distributed import STORAGE, as_distributed, vector_values  # noqa: E402
+from learninspy.utils.distributed import (STORAGE, as_distributed, shipped,  # noqa: E402
+                                          vector_values)
 from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics  # noqa: E402
 
 __all__ = ["SparkEngine", "evaluate", "predict", "score"]
@@ -247,7 +248,7 @@ def _predict_frame_rows(model, column, blas, rows):
 def score(model, data, measure):
     """The score of ``model`` on distributed ``data`` (checked), from one Spark job."""
     blas = _task_cpus(data.context)
-    parts = data.blocks.mapPartitions(partial(_score_blocks, model, blas)).collect()
+    parts = data.blocks.mapPartitions(partial(_score_blocks, shipped(model), blas)).collect()
     return _merged_score(model, parts, measure)
 
 
@@ -257,7 +258,7 @@ def evaluate(model, data, predictions=False, measure=None):
     measure = model.check_measure(measure)
     dataset = as_distributed(data)
     try:
-        dataset.summary.check(model)
+        dataset.check(model)
         result = score(model, dataset, measure)
     finally:
         if dataset is not data:
@@ -288,10 +289,11 @@ def predict(model, data, features_col="features", prediction_col="prediction",
     if isinstance(data, DataFrame):
         return _predict_frame(model, data, features_col, prediction_col, probability_col)
     if isinstance(data, RDD):
-        return data.mapPartitions(partial(_predict_rows, model, _task_cpus(data.context)))
+        return data.mapPartitions(partial(_predict_rows, shipped(model),
+                                                  _task_cpus(data.context)))
     dataset = as_distributed(data)
-    dataset.summary.check_features(model)
-    return dataset.blocks.mapPartitions(partial(_predict_blocks, model,
+    dataset.check(model, labels=False)
+    return dataset.blocks.mapPartitions(partial(_predict_blocks, shipped(model),
                                                 _task_cpus(dataset.context)))
 
 
@@ -309,7 +311,7 @@ def _predict_frame(model, frame, features_col, prediction_col, probability_col):
         single = int(np.prod(model.output_shape)) == 1
         fields.append(StructField(prediction_col, DoubleType() if single
                                   else ArrayType(DoubleType())))
-    rows = frame.rdd.mapPartitions(partial(_predict_frame_rows, model,
+    rows = frame.rdd.mapPartitions(partial(_predict_frame_rows, shipped(model),
                                            frame.columns.index(features_col),
                                            _task_cpus(frame.sparkSession.sparkContext)))
     return frame.sparkSession.createDataFrame(rows, StructType(fields))
@@ -344,7 +346,7 @@ class SparkEngine:
         if not is_distributed(data):
             return LocalEngine().scorer(model, data)
         dataset = as_distributed(data, self.context)
-        dataset.summary.check(model)
+        dataset.check(model)
         return lambda current, measure: score(current, dataset, measure)
 
 
@@ -354,7 +356,7 @@ class _Runner:
 
     def __init__(self, context, model, optimizer_params, mini_batch, measure, reproducible):
         self.context = context
-        self._model = context.broadcast(model)
+        self._model = context.broadcast(shipped(model))
         self._task = dict(params=optimizer_params, mini_batch=mini_batch, measure=measure,
                           blas=1 if reproducible else _task_cpus(context))
         self._replicas = None
@@ -412,7 +414,7 @@ class _FilesRunner(_Runner):
                  reproducible):
         self.data = as_distributed(train, context)
         self._owned = self.data is not train
-        self.data.summary.check(model)  # before any job, as for local data
+        self.data.check(model)  # before any training, as for local data
         super().__init__(context, model, optimizer_params, mini_batch, measure, reproducible)
         self.n_train = len(self.data)
         self._source = _FromFiles()
@@ -432,7 +434,7 @@ class _FilesRunner(_Runner):
             handles = self._written(blocks if partitions == k else blocks.coalesce(k))
             if handles is not None:
                 return handles
-        offsets = np.concatenate([[0], np.cumsum(self.data.summary.partition_rows)]).tolist()
+        offsets = self.data.summary.offsets
         handles = self._written(blocks.mapPartitionsWithIndex(partial(_deal, offsets, k))
                                 .partitionBy(k, _identity).mapPartitions(_in_source_order))
         if handles is None:
@@ -460,7 +462,7 @@ class _FilesRunner(_Runner):
         if self._replicas is None:  # not trained yet: score on the data set itself
             return score(model, self.data, measure)
         parts = self._replicas.mapPartitions(
-            partial(_score_files, model, self._task["blas"])).collect()
+            partial(_score_files, shipped(model), self._task["blas"])).collect()
         return _merged_score(model, parts, measure)
 
     def close(self):

@@ -31,7 +31,7 @@ from pyspark.sql import DataFrame  # noqa: E402
 
 from learninspy.utils.data import LabeledDataSet, LabeledPoint, split_data, to_arrays  # noqa: E402
 
-__all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
+__all__ = ["DistributedLabeledDataSet", "as_distributed", "shipped", "vector_values"]
 
 #: Blocks that do not fit in memory go to the executors' disks rather than being recomputed.
 STORAGE = StorageLevel.MEMORY_AND_DISK
@@ -109,57 +109,29 @@ def _lines_to_block(pos_label, index, lines):
 
 # --- What a block holds (run in executors, merged on the driver) -----------------------------
 
-def _first(mask):
-    """Index of the first False in ``mask``, or None."""
-    return None if mask.all() else int(np.argmin(mask))
-
-
-def _located(values, row):
-    return None if row is None else (int(row), float(values[row]))
-
-
 def _describe(index, blocks):
     for X, y in blocks:
         if X is None:
             yield {"partition": index, "problem": y}
-            continue
-        labels = y.reshape(len(y), -1)
-        first = labels[:, 0]
-        finite = np.isfinite(labels).all(axis=1)
-        whole = (labels == np.round(labels)).all(axis=1) | ~finite
-        safe = np.where(finite, first, np.nan)
-        lowest, highest = (np.nanargmin(safe), np.nanargmax(safe)) if finite.any() else (None,
-                                                                                        None)
-        yield {"partition": index, "rows": len(X), "width": X.shape[1],
-               "label_width": labels.shape[1],
-               "bad_features": _located(first, _first(np.isfinite(X).all(axis=1))),
-               "bad_label": _located(first, _first(finite)),
-               "fractional": _located(first, _first(whole)),
-               "lowest": _located(first, lowest), "highest": _located(first, highest)}
+        else:
+            yield {"partition": index, "rows": len(X), "width": X.shape[1],
+                   "label_width": 1 if y.ndim == 1 else y.shape[1]}
 
 
 @dataclass
 class Summary:
-    """What the structure check of a data set found.
+    """The structure of a data set, found by the job that builds it.
 
     Attributes:
         rows: number of rows; width: features per row (None when empty).
         label_width: values per label (1 for a number per row).
         partition_rows: rows of each partition.
-        bad_features, bad_label, fractional: (row, label) of the first row with non-finite
-            features, a non-finite label, a non-integer label; or None.
-        lowest, highest: (row, label) of the smallest and the largest label.
     """
 
     rows: int
     width: int
     label_width: int
     partition_rows: list
-    bad_features: tuple = None
-    bad_label: tuple = None
-    fractional: tuple = None
-    lowest: tuple = None
-    highest: tuple = None
 
     @classmethod
     def of(cls, parts, n_partitions):
@@ -167,67 +139,74 @@ class Summary:
         problems = [part["problem"] for part in parts if "problem" in part]
         if problems:
             raise ValueError(problems[0])
-        widths = {}
-        for part in parts:
-            widths.setdefault(part["width"], part["partition"])
-        if len(widths) > 1:
-            (w0, p0), (w1, p1) = list(widths.items())[:2]
-            raise ValueError(f"rows have different numbers of features: partition {p0} has "
-                             f"{w0}, partition {p1} has {w1}")
-        label_widths = sorted({part["label_width"] for part in parts})
-        if len(label_widths) > 1:
-            raise ValueError(f"labels have different lengths in different partitions: "
-                             f"{label_widths}")
+        for key, what in (("width", "numbers of features"), ("label_width", "label lengths")):
+            first = {}
+            for part in parts:
+                first.setdefault(part[key], part["partition"])
+            if len(first) > 1:
+                (w0, p0), (w1, p1) = list(first.items())[:2]
+                raise ValueError(f"rows have different {what}: partition {p0} has {w0}, "
+                                 f"partition {p1} has {w1}")
         counts = [0] * n_partitions
         for part in parts:
             counts[part["partition"]] = part["rows"]
-        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
-        summary = cls(int(offsets[-1]), next(iter(widths), None),
-                      label_widths[0] if label_widths else 1, counts)
-        for key, pick in (("bad_features", min), ("bad_label", min), ("fractional", min),
-                          ("lowest", lambda found: min(found, key=lambda f: f[1])),
-                          ("highest", lambda found: max(found, key=lambda f: f[1]))):
-            found = [(int(offsets[part["partition"]]) + part[key][0], part[key][1])
-                     for part in parts if part[key] is not None]
-            setattr(summary, key, pick(found) if found else None)
-        return summary
+        return cls(sum(counts), parts[0]["width"] if parts else None,
+                   parts[0]["label_width"] if parts else 1, counts)
 
-    def check_features(self, model):
-        """Raise ValueError where the features do not suit ``model`` (building it if needed)."""
-        if self.rows == 0:
-            raise ValueError("the data set is empty")
-        if model.input_shape is None:
-            model.build((self.width,))
-        if self.width != int(np.prod(model.input_shape)):
-            raise ValueError(f"features have {self.width} columns per example but the model "
-                             f"takes inputs of shape {model.input_shape}")
-        if self.bad_features is not None:
-            raise ValueError(f"features contain NaN or inf (first at row "
-                             f"{self.bad_features[0]})")
+    @property
+    def offsets(self):
+        """Index of the first row of each partition."""
+        return np.concatenate([[0], np.cumsum(self.partition_rows)]).astype(int).tolist()
 
-    def check(self, model):
-        """Raise ValueError where the rows do not suit ``model``: the checks that
-        ``Sequential.labeled_arrays`` makes on local data, with the same messages."""
-        self.check_features(model)
-        if not model.classification:
-            outputs = int(np.prod(model.output_shape))
-            if self.label_width != outputs:
-                raise ValueError(f"targets have {self.label_width} values per example but the "
-                                 f"model has {outputs} outputs")
-            if self.bad_label is not None:
-                raise ValueError(f"targets contain NaN or inf (first at row "
-                                 f"{self.bad_label[0]})")
-            return
-        if self.label_width != 1:
-            raise ValueError("classification labels must be one class index per example, got "
-                             f"{self.label_width} values per example")
-        n = model.n_classes
-        bad = [found for found in (self.bad_label, self.fractional) if found is not None]
-        bad += [found for found in (self.lowest, self.highest)
-                if found is not None and not 0 <= found[1] < n]
-        if bad:
-            row, label = min(bad)
-            raise ValueError(f"label {label!r} at row {row} is not a class index in [0, {n})")
+
+class _Shipped:
+    """A model on its way to executors: a snapshot of its payload and the modules that define
+    its classes, imported there first -- a Python worker has imported only what its tasks
+    needed so far, and model payloads name classes, never modules."""
+
+    def __init__(self, model):
+        from learninspy.core import persistence
+        header, arrays = persistence.to_payload(model)
+        self.payload = header, {key: np.array(value) for key, value in arrays.items()}
+        classes = [type(model)] + [type(layer) for layer in model.layers]
+        self.modules = sorted({cls.__module__ for cls in classes} - {"__main__"})
+
+    def __reduce__(self):
+        return _arrive, (self.modules, self.payload)
+
+
+def _arrive(modules, payload):
+    import importlib
+    from learninspy.core import persistence
+    for module in modules:
+        importlib.import_module(module)
+    return persistence.from_payload(payload)
+
+
+def shipped(model):
+    """What to pass to Spark (in a closure or a broadcast) in place of ``model``: it arrives
+    as the model as it is now, whatever module defines its classes."""
+    return _Shipped(model)
+
+
+def _labeled_arrays(model, block):
+    return model.labeled_arrays(block)
+
+
+def _features_of(model, block):
+    return model._features(block[0])
+
+
+def _problems(check, offsets, index, blocks):
+    """The first problem ``check`` finds in the partition's block, rows counted over the
+    whole data set: (exception class name, message)."""
+    for block in blocks:
+        try:
+            check(block)
+        except (TypeError, ValueError) as error:
+            message = re.sub(r"\brow (\d+)", lambda m: f"row {int(m[1]) + offsets[index]}",
+                             str(error))
+            yield type(error).__name__, message
 
 
 # --- Statistics (run in executors) ------------------------------------------------------------
@@ -454,6 +433,25 @@ class DistributedLabeledDataSet(LabeledDataSet):
                     for i in range(len(fractions))]
         finally:
             parts.unpersist()
+
+    def check(self, model, labels=True):
+        """Check the rows for ``model`` as ``model.labeled_arrays`` checks local data -- or
+        only the features, without ``labels`` -- in one Spark job, and raise the first problem
+        with the same message (rows counted over the whole data set), before any work.
+
+        Raises:
+            ValueError, TypeError: as for local data.
+        """
+        if self.summary.rows == 0:
+            raise ValueError("the data set is empty")
+        if model.input_shape is None:
+            model.build((self.summary.width,))
+        check = partial(_labeled_arrays if labels else _features_of, shipped(model))
+        problems = self._blocks.mapPartitionsWithIndex(
+            partial(_problems, check, self.summary.offsets)).collect()
+        if problems:
+            kind, message = problems[0]
+            raise (TypeError if kind == "TypeError" else ValueError)(message)
 
     # --- Statistics hooks for scalers and PCA ------------------------------------------------
 

@@ -16,7 +16,7 @@ import time
 from benchmarks import common
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-SECTIONS = ("throughput", "accuracy", "prediction", "memory")
+SECTIONS = ("throughput", "accuracy", "prediction", "memory", "spark")
 
 
 def _table(header, rows):
@@ -116,6 +116,13 @@ def memory_section(report, quick):
                                   "ratio"], rows) + \
         "\n\nTraining 784-512-512-10 on 200,000 x 784 float32; peak RSS above the process's " \
         "own baseline, against data + weights + gradients + velocity."
+
+
+def spark_section(report, quick):
+    from benchmarks import spark_engine
+    result = spark_engine.run(quick=quick)
+    report["spark"] = result
+    return "Spark engine", spark_engine.describe(result)
 
 
 def main(argv=None):

@@ -1,178 +1,154 @@
-"""The Spark engine against the local engine and against Spark MLlib, in one run.
+"""The Spark engine against the local engine and against Spark MLlib, in one Spark session.
 
-    make test                                        # once: .venv with learninspy[dev]
-    .venv/bin/python benchmarks/spark_engine.py      # about 5 minutes on 2 cores
-    .venv/bin/python benchmarks/spark_engine.py --rows 400000 --master 'local[4]'
+    python -m benchmarks.spark_engine              # about 5 minutes on 2 cores
+    python -m benchmarks.spark_engine --rows 400000 --master 'local[4]'
+    python -m benchmarks.run --only spark          # the same, in the report of make bench
 
-It starts one Spark session (local[2] by default) and prints:
-
-1. Per-iteration overhead: iris on a 4-10-3 network, 2 replicas of one local step each, on
-   the local engine and on Spark; the difference is what a round costs Spark.
-2. Training throughput on synthetic data, ``--rows`` x 784 float32 (10 classes of a linear
-   teacher): distributed data generated in the executors (never on the driver) on Spark,
-   against the same rows in memory on the local engine. 784-256-10 ReLU network, 2 replicas,
-   200 local steps of 128 examples per round. Target: Spark >= 0.8x the local engine.
-3. Time to reach 0.90 test accuracy on MNIST-5k (stratified 70/15/15 split, 750 test digits):
-   learninspy on Spark against Spark MLlib's MultilayerPerceptronClassifier with layers
-   [784, 128, 10], in the same session (MLlib fits with maxIter 5, 10, 20, ... until one
-   reaches 0.90; the time of that fit counts). Target: learninspy at least 5x faster.
+1. Per-iteration overhead: iris on a 4-10-3 network, 2 replicas of one local step each, on the
+   local engine and on Spark; the difference is what a round costs Spark.
+2. Training throughput on synthetic data, ``rows`` x 784 float32 (10 classes of a linear
+   teacher): on Spark, distributed data generated in the executors (never on the driver);
+   on the local engine, the same rows in memory. 784-256-10 ReLU, 2 replicas, 200 local steps of
+   128 examples per round; the first round (files written, model scored) is left out.
+   Target: Spark >= 0.8x the local engine.
+3. Time to 0.90 test accuracy on MNIST-5k, with the protocol of ``time_to_accuracy``:
+   learninspy on Spark (2 replicas) against MLlib's MultilayerPerceptronClassifier, layers
+   [784, 128, 10], in the same session. Target: learninspy at least 5x faster.
 
 The machines this runs on are shared and noisy: compare the ratios within one run.
 """
 
 import argparse
+import sys
 import time
+from functools import partial
 
 import numpy as np
 
-from learninspy.context import get_session
-from learninspy.core.model import NetworkParameters, NeuralNetwork
-from learninspy.core.optimization import OptimizerParameters
-from learninspy.core.stops import criterion
-from learninspy.utils.data import LocalLabeledDataSet, load_iris, load_mnist, split_data
+from benchmarks import common, time_to_accuracy
 
 WIDTH, CLASSES = 784, 10
 
 
-def _optimizer(local_steps, algorithm="GD", **options):
-    options = options or {"step-rate": 0.05, "momentum": 0.9}
-    return OptimizerParameters(algorithm, options, merge_criter="avg", sampling="fresh",
-                               keep_state=True,
+def _optimizer(local_steps):
+    from learninspy.core.optimization import OptimizerParameters
+    from learninspy.core.stops import criterion
+    return OptimizerParameters("GD", {"step-rate": 0.05, "momentum": 0.9}, merge_criter="avg",
+                               sampling="fresh", keep_state=True,
                                stops=[criterion["MaxIterations"](local_steps)])
 
 
-def overhead(iterations=30):
-    """Median seconds per iteration of a tiny fit, on each engine."""
+def _fit(data, engine, sizes, rounds, local_steps, mini_batch, **network_options):
+    """The seconds of each round of a fit with 2 replicas."""
+    from learninspy.core.model import NetworkParameters, NeuralNetwork
+    from learninspy.core.stops import criterion
+    network = NeuralNetwork(NetworkParameters(sizes, **network_options))
+    network.fit(data, mini_batch=mini_batch, parallelism=2, engine=engine, valid_iters=10 ** 6,
+                stops=[criterion["MaxIterations"](rounds)],
+                optimizer_params=_optimizer(local_steps))
+    return np.diff(network.history.seconds)
+
+
+def overhead(rounds=30):
+    from learninspy.utils.data import load_iris
     iris = load_iris()
     data = ((iris.features - iris.features.mean(axis=0)) / iris.features.std(axis=0),
             iris.labels)
-    seconds = {}
-    for engine in ("local", "spark"):
-        network = NeuralNetwork(NetworkParameters([4, 10, 3], activation="Tanh"))
-        network.fit(data, mini_batch=32, parallelism=2, engine=engine, valid_iters=10 ** 6,
-                    stops=[criterion["MaxIterations"](iterations)],
-                    optimizer_params=_optimizer(1))
-        seconds[engine] = float(np.median(np.diff(network.history.seconds)))
-    return seconds
+    return {engine: float(np.median(_fit(data, engine, [4, 10, 3], rounds, 1, 32,
+                                         activation="Tanh")))
+            for engine in ("local", "spark")}
 
 
-def _synthetic_part(rows, parts, index):
-    """Rows of partition ``index``: Gaussian features, labels of a fixed linear teacher."""
+def _synthetic_block(rows, parts, index):
+    """Partition ``index`` of the synthetic set: Gaussian rows, labels of a linear teacher."""
     teacher = np.random.default_rng(0).standard_normal((WIDTH, CLASSES)).astype(np.float32)
-    rng = np.random.default_rng([1, index])
-    X = rng.standard_normal((rows // parts, WIDTH), dtype=np.float32)
+    X = np.random.default_rng([1, index]).standard_normal((rows // parts, WIDTH),
+                                                          dtype=np.float32)
     return X, (X @ teacher).argmax(axis=1).astype(float)
 
 
 def _synthetic_rows(rows, parts, index, items):
     for _ in items:  # read the partition (one number) to its end
         pass
-    X, y = _synthetic_part(rows, parts, index)
-    return zip(X, y)
+    return zip(*_synthetic_block(rows, parts, index))
 
 
 def throughput(session, rows, rounds=6, local_steps=200, mini_batch=128):
-    """Training samples per second, distributed data on Spark and local data locally."""
-    from functools import partial
     from learninspy.utils.distributed import DistributedLabeledDataSet
     parts = session.sparkContext.defaultParallelism
     started = time.perf_counter()
     distributed = DistributedLabeledDataSet(
         session.sparkContext.parallelize(range(parts), parts)
         .mapPartitionsWithIndex(partial(_synthetic_rows, rows, parts)))
-    built = time.perf_counter() - started
-    blocks = [_synthetic_part(rows, parts, index) for index in range(parts)]
-    local = (np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks]))
-    result = {"rows": len(distributed), "build (s)": built}
-    for name, data, engine in (("local", local, "local"), ("spark", distributed, "spark")):
-        network = NeuralNetwork(NetworkParameters([WIDTH, 256, CLASSES], strength_l1=0.0,
-                                                  strength_l2=0.0))
-        network.fit(data, mini_batch=mini_batch, parallelism=2, engine=engine,
-                    valid_iters=10 ** 6, stops=[criterion["MaxIterations"](rounds)],
-                    optimizer_params=_optimizer(local_steps))
-        seconds = network.history.seconds
-        # the first round writes the replicas' files (Spark) and scores the model: left out
-        result[name] = (rounds - 1) * 2 * local_steps * mini_batch / (seconds[-1] - seconds[0])
+    result = {"rows": len(distributed), "build_seconds": time.perf_counter() - started}
+    blocks = [_synthetic_block(rows, parts, index) for index in range(parts)]
+    local = tuple(np.concatenate(arrays) for arrays in zip(*blocks))
+    samples = 2 * local_steps * mini_batch
+    for engine, data in (("local", local), ("spark", distributed)):
+        seconds = _fit(data, engine, [WIDTH, 256, CLASSES], rounds, local_steps, mini_batch,
+                       strength_l1=0.0, strength_l2=0.0)
+        result[engine] = samples * (rounds - 1) / seconds[1:].sum() if rounds > 1 else None
     distributed.unpersist()
     return result
 
 
-def time_to_accuracy(session, target=0.90):
-    digits = load_mnist()
-    digits = LocalLabeledDataSet((digits.features / 255.0, digits.labels))
-    train, _, test = split_data(digits, [0.7, 0.15, 0.15], seed=123, balanced=True)
+def run(quick=False, rows=200_000, master="local[2]"):
+    """Every measure of this module, in one session of ``master`` started (and stopped) here."""
+    from pyspark import cloudpickle
 
-    network = NeuralNetwork(NetworkParameters([WIDTH, 256, 128, CLASSES], activation="ReLU",
-                                              dropout_ratios=[0.0, 0.2, 0.2], strength_l1=0.0,
-                                              strength_l2=1e-4, seed=123))
+    from learninspy.context import get_session
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers need not import it
     started = time.perf_counter()
-    network.fit(train, test, mini_batch=64, parallelism=2, engine="spark", valid_iters=1,
-                measure="Accuracy", optimizer_params=_optimizer(80, **{"step-rate": 0.1,
-                                                                        "momentum": 0.9}),
-                stops=[criterion["MaxIterations"](30),
-                       criterion["AchieveTolerance"](target, key="hits")])
-    ours = {"seconds": time.perf_counter() - started, "accuracy": network.history.last_valid,
-            "iterations": len(network.history)}
-
-    from pyspark.ml.classification import MultilayerPerceptronClassifier
-    from pyspark.ml.evaluation import MulticlassClassificationEvaluator
-    from pyspark.ml.linalg import Vectors
-    started = time.perf_counter()
-    frames = [session.createDataFrame([(Vectors.dense(row.astype(float)), float(label))
-                                       for row, label in zip(part.features, part.labels)],
-                                      ["features", "label"]).cache() for part in (train, test)]
-    for frame in frames:
-        frame.count()
-    mllib = {"dataframes (s)": time.perf_counter() - started}
-    evaluator = MulticlassClassificationEvaluator(metricName="accuracy")
-    for max_iter in (5, 10, 20, 40, 80, 160):
-        classifier = MultilayerPerceptronClassifier(layers=[WIDTH, 128, CLASSES],
-                                                    maxIter=max_iter, seed=123)
-        started = time.perf_counter()
-        model = classifier.fit(frames[0])
-        seconds = time.perf_counter() - started
-        accuracy = evaluator.evaluate(model.transform(frames[1]))
-        mllib.update(seconds=seconds, accuracy=accuracy, maxIter=max_iter)
-        if accuracy >= target:
-            break
-    for frame in frames:
-        frame.unpersist()
-    return ours, mllib
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--master", default="local[2]")
-    arguments = parser.parse_args()
-    started = time.perf_counter()
-    session = get_session(arguments.master, app_name="learninspy-benchmark", ui=False,
+    session = get_session(master, app_name="learninspy-benchmark", ui=False,
                           config={"spark.driver.memory": "4g"})
-    print(f"Spark session {arguments.master}: started in {time.perf_counter() - started:.1f}s")
+    result = {"master": master, "session_seconds": time.perf_counter() - started}
     try:
-        seconds = overhead()
-        print("\n1. Seconds per iteration, iris 4-10-3, 2 replicas x 1 local step")
-        print(f"   local {seconds['local']:.4f}   spark {seconds['spark']:.4f}   "
-              f"overhead of a Spark round {seconds['spark'] - seconds['local']:.4f}")
-
-        result = throughput(session, arguments.rows)
-        print(f"\n2. Training throughput, {result['rows']:,} x {WIDTH} synthetic rows "
-              f"(distributed data set built in {result['build (s)']:.1f}s), 784-256-10")
-        print(f"   local engine {result['local']:,.0f} samples/s   spark "
-              f"{result['spark']:,.0f} samples/s   ratio {result['spark'] / result['local']:.2f}"
-              "   (target >= 0.8)")
-
-        ours, mllib = time_to_accuracy(session)
-        print("\n3. Time to 0.90 test accuracy, MNIST-5k (750 test digits)")
-        print(f"   learninspy on spark: {ours['seconds']:.1f}s ({ours['iterations']} iterations, "
-              f"accuracy {ours['accuracy']:.3f})")
-        print(f"   MLlib MLP [784, 128, 10]: {mllib['seconds']:.1f}s (maxIter {mllib['maxIter']}, "
-              f"accuracy {mllib['accuracy']:.3f}; its DataFrames took "
-              f"{mllib['dataframes (s)']:.1f}s more)")
-        print(f"   learninspy is {mllib['seconds'] / ours['seconds']:.1f}x faster   "
-              "(target >= 5)")
+        result["overhead"] = overhead(10 if quick else 30)
+        result["throughput"] = throughput(session, rows // 4 if quick else rows,
+                                          rounds=3 if quick else 6)
+        data, budget = common.mnist_split(), 15 if quick else 60
+        result["accuracy"] = {
+            "learninspy": time_to_accuracy.learninspy_curve(data, budget, engine="spark",
+                                                            parallelism=2),
+            "MLlib": time_to_accuracy.mllib_curve(data, budget, session)}
     finally:
         session.stop()
+    return result
+
+
+def describe(result):
+    """The results as text."""
+    cost = result["overhead"]
+    rates = result["throughput"]
+    curves = result["accuracy"]
+    ours, mllib = (curves[tool]["time_to_0.90"] for tool in ("learninspy", "MLlib"))
+    ratio = lambda a, b: f"{a / b:.2f}x" if a and b else "-"
+    return "\n".join([
+        f"Spark {result['master']}, session started in {result['session_seconds']:.1f}s.",
+        "",
+        f"Seconds per iteration (iris 4-10-3, 2 replicas x 1 local step): local "
+        f"{cost['local']:.4f}, spark {cost['spark']:.4f}; a Spark round costs "
+        f"{cost['spark'] - cost['local']:.3f}s.",
+        "",
+        f"Training throughput ({rates['rows']:,} x {WIDTH} synthetic rows, distributed set "
+        f"built in {rates['build_seconds']:.1f}s; 784-256-10, 2 replicas x 200 steps of 128): "
+        f"local engine {rates['local']:,.0f} samples/s, spark {rates['spark']:,.0f} samples/s, "
+        f"ratio {ratio(rates['spark'], rates['local'])} (target >= 0.8x).",
+        "",
+        f"Seconds to 0.90 test accuracy on MNIST-5k: learninspy on spark "
+        f"{ours if ours is None else round(ours, 2)}, MLlib MLP [784, 128, 10] "
+        f"{mllib if mllib is None else round(mllib, 2)} (its DataFrames took "
+        f"{curves['MLlib']['preparation']:.1f}s more); learninspy {ratio(mllib, ours)} "
+        "faster (target >= 5x)."])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--quick", action="store_true")
+    arguments = parser.parse_args(argv)
+    print(describe(run(arguments.quick, arguments.rows, arguments.master)))
 
 
 if __name__ == "__main__":

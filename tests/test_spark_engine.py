@@ -227,3 +227,53 @@ def test_autoencoders_train_on_distributed_data(sc, iris_scaled):
     stacked.fit(data, mini_batch=16, parallelism=2, stops=[criterion["MaxIterations"](5)],
                 optimizer_params=_adam(0.02, 10))  # codes of distributed data stay distributed
     assert stacked.evaluate(test, measure="Accuracy") >= 0.85
+
+
+def test_a_layer_defined_in_the_driver_program_trains_on_spark(sc, iris_scaled):
+    from learninspy.layers import Dense, Layer, Sequential
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+
+    class FeatureScale(Layer):  # defined here, not importable: it travels by value
+        def build(self, input_shape, rng, dtype):
+            self.add_param("scale", np.ones(input_shape[-1], dtype=dtype))
+            return input_shape
+
+        def forward(self, x, training=False):
+            if training:
+                self.cache["x"] = x
+            return x * self.params["scale"]
+
+        def backward(self, grad):
+            x = self.cache["x"]
+            np.sum(grad * x, axis=0, out=self.grads["scale"])
+            return grad * self.params["scale"] if self.propagate_grad else None
+
+    def fit(data, engine, parallelism=2):
+        model = Sequential([Dense(8, activation="Tanh"), FeatureScale(),
+                            Dense(3, activation="Softmax")], loss="CrossEntropy",
+                           input_shape=(4,), seed=1)
+        model.fit(data, mini_batch=16, parallelism=parallelism, engine=engine,
+                  reproducible=True, stops=[criterion["MaxIterations"](3)],
+                  optimizer_params=_adam(0.02, 5))
+        return model.get_parameters()
+
+    train = iris_scaled[0]
+    assert np.array_equal(fit(train, "spark"), fit(train, "local"))
+    one_partition = DistributedLabeledDataSet(train, sc, num_partitions=1)
+    assert np.array_equal(fit(one_partition, None, 1), fit(train, "local", 1))
+
+
+def test_binary_classifiers_are_scored_and_predicted_as_locally(spark, sc, iris_scaled):
+    from pyspark.ml.linalg import Vectors
+    from learninspy.layers import Dense, Sequential
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    X, y = iris_scaled[0].features, (iris_scaled[0].labels == 2).astype(float)
+    model = Sequential([Dense(6, activation="Tanh"), Dense(1, activation="Sigmoid")],
+                       loss="BinaryCrossEntropy", input_shape=(4,), seed=3)
+    model.fit((X, y), parallelism=1, stops=[criterion["MaxIterations"](3)])
+    local = model.evaluate((X, y), measure="F-measure")
+    assert model.evaluate(DistributedLabeledDataSet((X, y), sc), measure="F-measure") == local
+    frame = spark.createDataFrame([(i, Vectors.dense(row.tolist())) for i, row in enumerate(X)],
+                                  ["id", "features"])
+    predicted = [r.prediction for r in model.predict(frame).orderBy("id").collect()]
+    assert predicted == model.evaluate((X, y), predictions=True)[1].tolist()

@@ -57,13 +57,16 @@ def _first_bad_row(mask):
     return int(rows[0]) if rows.size else None
 
 
-def _from_pickle(payload, layer_classes):
-    """Rebuild a pickled model, after registering the layer classes that travelled with it:
-    so a Spark worker finds even a class it never imported (cloudpickle ships the classes
-    defined in a script by value)."""
+def _from_pickle(payload, classes):
+    """Rebuild a pickled model, after registering the model's and the layers' classes that
+    travelled with it: so a Spark worker finds even a class it never imported (unpickling a
+    class imports its module; cloudpickle ships the classes defined in a script by value)."""
     from learninspy.core import persistence
-    for cls in layer_classes:
-        register_layer_class(cls)
+    for cls in classes:
+        if issubclass(cls, Layer):
+            register_layer_class(cls)
+        else:
+            _MODEL_CLASSES[cls.__name__] = cls
     return persistence.from_payload(payload)
 
 
@@ -232,9 +235,10 @@ class Sequential:
         return clone
 
     def __reduce__(self):
-        """Pickle as the model file's content, config and arrays, plus the layer classes."""
+        """Pickle as the model file's content, config and arrays, plus the model's and the
+        layers' classes."""
         from learninspy.core import persistence
-        classes = tuple(dict.fromkeys(type(layer) for layer in self.layers))
+        classes = tuple(dict.fromkeys([type(self)] + [type(layer) for layer in self.layers]))
         return _from_pickle, (persistence.to_payload(self), classes)
 
     # --- Description --------------------------------------------------------------------------
@@ -519,14 +523,18 @@ class Sequential:
         score, predicted = self._score(X, y, measure)
         return (score, predicted) if predictions else score
 
+    def _predictions(self, output):
+        """What the outputs predict: class indices for classification, else the outputs."""
+        if not self.classification:
+            return output
+        return (output[:, 0] > 0.5).astype(np.int64) if self.binary else output.argmax(axis=1)
+
     def _score(self, X, y, measure):
         output = self._predict_arrays(X)
+        predicted = self._predictions(output)
         if self.classification:
-            predicted = (output[:, 0] > 0.5).astype(np.int64) if self.binary \
-                else output.argmax(axis=1)
             metrics = evaluation.ClassificationMetrics((predicted, y), self.n_classes)
         else:
-            predicted = output
             metrics = evaluation.RegressionMetrics((output, y))
         return metrics.evaluate(measure), predicted
 

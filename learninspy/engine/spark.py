@@ -35,15 +35,14 @@ from threadpoolctl import ThreadpoolController
 from learninspy.context import get_session, require_pyspark
 
 require_pyspark()
-from pyspark import RDD  # noqa: E402
+from pyspark import RDD, cloudpickle  # noqa: E402
 from pyspark.sql import DataFrame  # noqa: E402
 
 from learninspy.core.batches import TrainingSet  # noqa: E402
 from learninspy.core.optimization import optimize  # noqa: E402
 from learninspy.engine import is_distributed  # noqa: E402
 from learninspy.engine.local import LocalEngine  # noqa: E402
-from learninspy.utils.distributed import (STORAGE, as_distributed, shipped,  # noqa: E402
-                                          vector_values)
+from learninspy.utils.distributed import STORAGE, as_distributed, vector_values  # noqa: E402
 from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics  # noqa: E402
 
 __all__ = ["SparkEngine", "evaluate", "predict", "score"]
@@ -67,6 +66,24 @@ def _task_cpus(context):
     return int(context.getConf().get("spark.task.cpus", "1"))
 
 
+class _Cloudpickled:
+    """A value to broadcast, pickled with cloudpickle as task closures are -- so that classes
+    defined in the driver's script (a custom layer, say) travel by value -- and unpickled once
+    per Python worker, which keeps broadcast values."""
+
+    def __init__(self, value):
+        self.data = cloudpickle.dumps(value)
+
+    def __getstate__(self):
+        return {"data": self.data}
+
+    @property
+    def loaded(self):
+        if "_value" not in self.__dict__:
+            self._value = cloudpickle.loads(self.data)
+        return self._value
+
+
 # --- Replica data (run in executors) ----------------------------------------------------------
 
 def _local_dir():
@@ -88,7 +105,7 @@ def _store(token, model, index, blocks):
         return
     X = np.concatenate([block[0] for block in blocks])
     y = np.concatenate([block[1] for block in blocks])
-    features, labels = model.value.labeled_arrays((X, y))
+    features, labels = model.value.loaded.labeled_arrays((X, y))
     folder = os.path.join(_local_dir(), f"learninspy-{token}")
     os.makedirs(folder, exist_ok=True)
     prefix = os.path.join(folder, f"replica-{index}")
@@ -173,7 +190,7 @@ class _FromFiles:
 
 def _train(index, items, *, model, current, data, seeds, params, mini_batch, measure, blas):
     """Task ``index`` of an iteration: one replica, as the local engine trains it."""
-    workspace = model.value
+    workspace = model.value.loaded
     training_set = data(workspace, items)
     weights, state, optimizer_state = current.value
     with _blas_threads(blas):
@@ -187,11 +204,11 @@ def _train(index, items, *, model, current, data, seeds, params, mini_batch, mea
 def _partial_score(model, features, labels):
     """What some rows contribute to a score: their confusion matrix (classification) or their
     (predicted, actual) arrays (regression)."""
-    output = model._predict_arrays(features)
+    predicted = model._predictions(model._predict_arrays(features))
     if not model.classification:
-        return output, labels
+        return predicted, labels
     k = model.n_classes
-    return np.bincount(labels * k + output.argmax(axis=1), minlength=k * k).reshape(k, k)
+    return np.bincount(labels * k + predicted, minlength=k * k).reshape(k, k)
 
 
 def _score_blocks(model, blas, blocks):
@@ -218,27 +235,32 @@ def _merged_score(model, parts, measure):
     return metrics.evaluate(measure)
 
 
-def _predict_rows(model, blas, items):
-    rows = [getattr(item, "features", item) for item in items]
+def _outputs(model, blas, rows):
+    """The model's outputs for feature rows (arrays, ML or MLlib vectors, labeled points)."""
+    rows = [vector_values(getattr(row, "features", row)) for row in rows]
     if not rows:
-        return []
-    X = np.array([np.asarray(vector_values(row), dtype=np.float64).ravel() for row in rows])
+        return np.empty((0,) + model.output_shape, dtype=model.dtype)
+    X = np.array([np.asarray(row, dtype=np.float64).ravel() for row in rows])
     with _blas_threads(blas):
-        return list(model._predict_arrays(model._features(X)))
+        return model._predict_arrays(model._features(X))
 
 
-def _predict_blocks(model, blas, blocks):
-    with _blas_threads(blas):
-        return [row for X, _ in blocks for row in model._predict_arrays(model._features(X))]
+def _predict_rows(model, blas, classes, items):
+    outputs = _outputs(model, blas, items)
+    return list(model._predictions(outputs) if classes else outputs)
+
+
+def _predict_blocks(model, blas, classes, blocks):
+    return [row for X, _ in blocks for row in _predict_rows(model, blas, classes, X)]
 
 
 def _predict_frame_rows(model, column, blas, rows):
     from pyspark.ml.linalg import DenseVector
     rows = list(rows)
-    outputs = _predict_rows(model, blas, (row[column] for row in rows))
-    for row, output in zip(rows, outputs):
+    outputs = _outputs(model, blas, [row[column] for row in rows])
+    for row, output, predicted in zip(rows, outputs, model._predictions(outputs)):
         if model.classification:
-            yield tuple(row) + (float(np.argmax(output)), DenseVector(output.astype(float)))
+            yield tuple(row) + (float(predicted), DenseVector(output.astype(float)))
         else:
             yield tuple(row) + (float(output[0]) if len(output) == 1 else output.tolist(),)
 
@@ -248,13 +270,13 @@ def _predict_frame_rows(model, column, blas, rows):
 def score(model, data, measure):
     """The score of ``model`` on distributed ``data`` (checked), from one Spark job."""
     blas = _task_cpus(data.context)
-    parts = data.blocks.mapPartitions(partial(_score_blocks, shipped(model), blas)).collect()
+    parts = data.blocks.mapPartitions(partial(_score_blocks, model, blas)).collect()
     return _merged_score(model, parts, measure)
 
 
 def evaluate(model, data, predictions=False, measure=None):
     """``Sequential.evaluate`` on distributed data: the score from one Spark job and, when
-    ``predictions``, an RDD of the predicted classes (or output vectors)."""
+    ``predictions``, an RDD of the predicted classes (or output vectors), as ``predict``."""
     measure = model.check_measure(measure)
     dataset = as_distributed(data)
     try:
@@ -263,15 +285,12 @@ def evaluate(model, data, predictions=False, measure=None):
     finally:
         if dataset is not data:
             dataset.unpersist()
-    if not predictions:
-        return result
-    predicted = predict(model, dataset)
-    return result, predicted.map(np.argmax) if model.classification else predicted
+    return (result, predict(model, dataset, classes=True)) if predictions else result
 
 
 def predict(model, data, features_col="features", prediction_col="prediction",
-            probability_col="probability"):
-    """``Sequential.predict`` on data Spark holds.
+            probability_col="probability", classes=False):
+    """``Sequential.predict`` on data Spark holds, with the model as it is now.
 
     Args:
         model: the model.
@@ -279,22 +298,24 @@ def predict(model, data, features_col="features", prediction_col="prediction",
             the result is an RDD of output vectors (class probabilities, or values), one per
             row, in order. A DataFrame: the result is the DataFrame with a ``prediction_col``
             column (the class index, or the value; a list of values for several outputs) and,
-            for classification, a ``probability_col`` vector column.
+            for classification, a ``probability_col`` vector column of the outputs.
         features_col: the features column of a DataFrame.
+        classes: True for an RDD of predicted classes rather than outputs.
 
     Returns:
         RDD or DataFrame, computed lazily, as Spark transformations are.
     """
+    model = model.copy()  # the RDD is computed later: it must not see later training
     model._require_built()
     if isinstance(data, DataFrame):
         return _predict_frame(model, data, features_col, prediction_col, probability_col)
     if isinstance(data, RDD):
-        return data.mapPartitions(partial(_predict_rows, shipped(model),
-                                                  _task_cpus(data.context)))
+        return data.mapPartitions(partial(_predict_rows, model, _task_cpus(data.context),
+                                          classes))
     dataset = as_distributed(data)
     dataset.check(model, labels=False)
-    return dataset.blocks.mapPartitions(partial(_predict_blocks, shipped(model),
-                                                _task_cpus(dataset.context)))
+    return dataset.blocks.mapPartitions(partial(_predict_blocks, model,
+                                                _task_cpus(dataset.context), classes))
 
 
 def _predict_frame(model, frame, features_col, prediction_col, probability_col):
@@ -311,7 +332,7 @@ def _predict_frame(model, frame, features_col, prediction_col, probability_col):
         single = int(np.prod(model.output_shape)) == 1
         fields.append(StructField(prediction_col, DoubleType() if single
                                   else ArrayType(DoubleType())))
-    rows = frame.rdd.mapPartitions(partial(_predict_frame_rows, shipped(model),
+    rows = frame.rdd.mapPartitions(partial(_predict_frame_rows, model,
                                            frame.columns.index(features_col),
                                            _task_cpus(frame.sparkSession.sparkContext)))
     return frame.sparkSession.createDataFrame(rows, StructType(fields))
@@ -356,7 +377,7 @@ class _Runner:
 
     def __init__(self, context, model, optimizer_params, mini_batch, measure, reproducible):
         self.context = context
-        self._model = context.broadcast(shipped(model))
+        self._model = context.broadcast(_Cloudpickled(model))
         self._task = dict(params=optimizer_params, mini_batch=mini_batch, measure=measure,
                           blas=1 if reproducible else _task_cpus(context))
         self._replicas = None
@@ -462,7 +483,7 @@ class _FilesRunner(_Runner):
         if self._replicas is None:  # not trained yet: score on the data set itself
             return score(model, self.data, measure)
         parts = self._replicas.mapPartitions(
-            partial(_score_files, shipped(model), self._task["blas"])).collect()
+            partial(_score_files, model, self._task["blas"])).collect()
         return _merged_score(model, parts, measure)
 
     def close(self):

@@ -31,7 +31,7 @@ from pyspark.sql import DataFrame  # noqa: E402
 
 from learninspy.utils.data import LabeledDataSet, LabeledPoint, split_data, to_arrays  # noqa: E402
 
-__all__ = ["DistributedLabeledDataSet", "as_distributed", "shipped", "vector_values"]
+__all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
 
 #: Blocks that do not fit in memory go to the executors' disks rather than being recomputed.
 STORAGE = StorageLevel.MEMORY_AND_DISK
@@ -157,36 +157,6 @@ class Summary:
     def offsets(self):
         """Index of the first row of each partition."""
         return np.concatenate([[0], np.cumsum(self.partition_rows)]).astype(int).tolist()
-
-
-class _Shipped:
-    """A model on its way to executors: a snapshot of its payload and the modules that define
-    its classes, imported there first -- a Python worker has imported only what its tasks
-    needed so far, and model payloads name classes, never modules."""
-
-    def __init__(self, model):
-        from learninspy.core import persistence
-        header, arrays = persistence.to_payload(model)
-        self.payload = header, {key: np.array(value) for key, value in arrays.items()}
-        classes = [type(model)] + [type(layer) for layer in model.layers]
-        self.modules = sorted({cls.__module__ for cls in classes} - {"__main__"})
-
-    def __reduce__(self):
-        return _arrive, (self.modules, self.payload)
-
-
-def _arrive(modules, payload):
-    import importlib
-    from learninspy.core import persistence
-    for module in modules:
-        importlib.import_module(module)
-    return persistence.from_payload(payload)
-
-
-def shipped(model):
-    """What to pass to Spark (in a closure or a broadcast) in place of ``model``: it arrives
-    as the model as it is now, whatever module defines its classes."""
-    return _Shipped(model)
 
 
 def _labeled_arrays(model, block):
@@ -446,7 +416,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
             raise ValueError("the data set is empty")
         if model.input_shape is None:
             model.build((self.summary.width,))
-        check = partial(_labeled_arrays if labels else _features_of, shipped(model))
+        check = partial(_labeled_arrays if labels else _features_of, model)
         problems = self._blocks.mapPartitionsWithIndex(
             partial(_problems, check, self.summary.offsets)).collect()
         if problems:

@@ -292,6 +292,10 @@ class DistributedLabeledDataSet(LabeledDataSet):
             the others after a repartition (default: as they are).
         pos_label: for a text file, the position of the label in each line (-1: the last).
 
+    Attributes:
+        context: the SparkContext.
+        summary: :class:`Summary` -- rows, width, rows of each partition.
+
     Raises:
         ValueError, TypeError: missing or non-numeric columns, rows of different widths,
             unparsable lines -- found by the one job that builds the data set.

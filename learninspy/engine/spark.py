@@ -435,7 +435,12 @@ class _FilesRunner(_Runner):
                  reproducible):
         self.data = as_distributed(train, context)
         self._owned = self.data is not train
-        self.data.check(model)  # before any training, as for local data
+        try:
+            self.data.check(model)  # before any training, as for local data
+        except (TypeError, ValueError):
+            if self._owned:
+                self.data.unpersist()
+            raise
         super().__init__(context, model, optimizer_params, mini_batch, measure, reproducible)
         self.n_train = len(self.data)
         self._source = _FromFiles()

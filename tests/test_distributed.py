@@ -63,15 +63,17 @@ def test_sources_rdd_of_points_pairs_and_dataframes(spark, sc, arrays):
 
 
 def test_text_files_round_trip(sc, dataset, tmp_path):
+    from learninspy.utils.data import LocalLabeledDataSet
     from learninspy.utils.distributed import DistributedLabeledDataSet
     path = tmp_path / "rows"
-    dataset.save_file(path)
-    again = DistributedLabeledDataSet.load_file(path)
+    dataset.save_file(path)  # a folder of part files, as Spark writes
+    again = DistributedLabeledDataSet(path)
     assert _sorted_rows(again.collect()) == _sorted_rows(dataset.collect())  # exact float32
-    (tmp_path / "first.csv").write_text("1;0.5;2.5\n\n0;1.5;3.5\n")
-    first = DistributedLabeledDataSet.load_file(tmp_path / "first.csv", pos_label=0,
-                                                context=sc)
+    (tmp_path / "first.csv").write_text("kind;x;y\n# a comment\n1;0.5;2.5\n\n0;1.5;3.5\n")
+    first = DistributedLabeledDataSet(context=sc).load_file(tmp_path / "first.csv", pos_label=0)
     assert _sorted_rows(first.collect()) == [(0.0, (1.5, 3.5)), (1.0, (0.5, 2.5))]
+    local = LocalLabeledDataSet(tmp_path / "first.csv", pos_label=0)  # read alike
+    assert _sorted_rows(local.collect()) == _sorted_rows(first.collect())
 
 
 @pytest.mark.parametrize("rows, error, message", [
@@ -102,16 +104,21 @@ def test_dataframes_without_the_named_columns_or_types(spark):
         DistributedLabeledDataSet(frame, features_col="name")
 
 
-def test_bad_text_lines(sc, tmp_path):
+def test_bad_text_lines(sc, dataset, tmp_path):
     from learninspy.utils.distributed import DistributedLabeledDataSet
     (tmp_path / "ragged.csv").write_text("1,2,0\n1,2\n")
     with pytest.raises(ValueError, match="line 0 of partition 0 of the file has 3, line 1 "
                                          "has 2"):
-        DistributedLabeledDataSet.load_file(tmp_path / "ragged.csv", context=sc,
-                                            num_partitions=1)
-    (tmp_path / "header.csv").write_text("a,b,label\n1,2,0\n")
-    with pytest.raises(ValueError, match="values that are not numbers"):
-        DistributedLabeledDataSet.load_file(tmp_path / "header.csv", context=sc)
+        DistributedLabeledDataSet(context=sc).load_file(tmp_path / "ragged.csv",
+                                                        num_partitions=1)
+    (tmp_path / "words.csv").write_text("1,2,0\n1,two,0\n")
+    with pytest.raises(ValueError, match="values that are not numbers: '1 two 0'"):
+        dataset.load_file(tmp_path / "words.csv", num_partitions=1)
+    assert dataset.shape == (60, 4)  # a failed load leaves the contents as they were
+    (tmp_path / "three.csv").write_text("1,2,0\n3,4,1\n")
+    with pytest.raises(ValueError, match="label column 3 is not a column of partition 0 of "
+                                         "the file, which has 3"):
+        DistributedLabeledDataSet(tmp_path / "three.csv", sc, num_partitions=1, pos_label=3)
 
 
 @pytest.mark.parametrize("change, message", [
@@ -164,7 +171,7 @@ def test_statistics_hooks_match_numpy(dataset, arrays):
     X = arrays[0].astype(np.float64)
     stats = dataset.column_statistics()
     assert stats["count"] == 60
-    for key, expected in (("mean", X.mean(axis=0)), ("variance", X.var(axis=0)),
+    for key, expected in (("mean", X.mean(axis=0)), ("variance", X.var(axis=0, ddof=1)),
                           ("min", X.min(axis=0)), ("max", X.max(axis=0))):
         np.testing.assert_allclose(stats[key], expected, rtol=1e-12)
     mean, covariance = dataset.covariance()
@@ -183,6 +190,27 @@ def test_map_features_applies_a_vectorised_function_per_block(dataset, arrays):
     with pytest.raises(ValueError, match=r"map_features: the function must return an \(n, k\) "
                                          r"matrix .* it returned shape \(20,\)"):
         dataset.map_features(lambda X: X.sum(axis=1))
+
+
+def test_scalers_and_pca_fit_and_transform_distributed_data(dataset, arrays):
+    from learninspy.utils.data import LocalLabeledDataSet, MinMaxScaler, StandardScaler
+    from learninspy.utils.feature import PCA
+    local = LocalLabeledDataSet(arrays)
+    for scaler in (StandardScaler, MinMaxScaler):
+        on_spark, in_memory = scaler().fit(dataset), scaler().fit(local)
+        np.testing.assert_allclose(on_spark.offset_, in_memory.offset_, rtol=1e-10)
+        np.testing.assert_allclose(on_spark.scale_, in_memory.scale_, rtol=1e-10)
+        scaled = on_spark.transform(dataset)
+        assert scaled.is_distributed
+        np.testing.assert_allclose(np.array([row for _, row in _sorted_rows(scaled.collect())]),
+                                   [row for _, row in _sorted_rows(
+                                       in_memory.transform(local).collect())], rtol=1e-6)
+    on_spark, in_memory = PCA(dataset), PCA(local)
+    assert on_spark.k == in_memory.k
+    np.testing.assert_allclose(on_spark.explained_variance(), in_memory.explained_variance(),
+                               rtol=1e-8)
+    projected = on_spark.transform(k=2)
+    assert projected.is_distributed and projected.shape == (60, 2)
 
 
 def test_evaluate_and_predict_run_as_spark_jobs(spark, sc, arrays, dataset):

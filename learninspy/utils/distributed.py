@@ -17,6 +17,7 @@ This module imports pyspark; ``learninspy.utils.data`` only re-exports the class
 """
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -29,7 +30,8 @@ require_pyspark()
 from pyspark import RDD, StorageLevel  # noqa: E402
 from pyspark.sql import DataFrame  # noqa: E402
 
-from learninspy.utils.data import LabeledDataSet, LabeledPoint, split_data, to_arrays  # noqa: E402
+from learninspy.utils.data import (LabeledDataSet, LabeledPoint, split_data,  # noqa: E402
+                                   split_label_column, to_arrays)
 
 __all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
 
@@ -86,8 +88,21 @@ def _rows_to_block(index, items):
         yield _block(features, labels, f"partition {index}")
 
 
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _lines_to_block(pos_label, index, lines):
-    rows = [_DELIMITERS.split(line.strip()) for line in lines if line.strip()]
+    """The block of a partition of a text table, read as ``fileio.read_table`` reads a file:
+    blank lines and '#' comments skipped, and a first line of column names."""
+    rows = [_DELIMITERS.split(line) for line in (line.strip() for line in lines)
+            if line and not line.startswith("#")]
+    if index == 0 and rows and not any(map(_is_number, rows[0])):
+        rows = rows[1:]
     if not rows:
         return
     where = f"partition {index} of the file"
@@ -99,12 +114,15 @@ def _lines_to_block(pos_label, index, lines):
             yield None, (f"lines have different numbers of values: line 0 of {where} has "
                          f"{len(rows[0])}, line {bad} has {len(rows[bad])}")
         else:
-            yield None, f"{where} has values that are not numbers: {' '.join(rows[0])!r:.60}"
+            row = next(row for row in rows if not all(map(_is_number, row)))
+            yield None, f"{where} has values that are not numbers: {' '.join(row)!r:.60}"
         return
-    if not -table.shape[1] <= pos_label < table.shape[1]:
-        yield None, f"pos_label {pos_label} is out of the {table.shape[1]} values of each line"
+    try:
+        X, y = split_label_column(table, pos_label, where)
+    except ValueError as error:
+        yield None, str(error)
         return
-    yield np.delete(table, pos_label, axis=1).astype(np.float32), table[:, pos_label]
+    yield X.astype(np.float32), y
 
 
 # --- What a block holds (run in executors, merged on the driver) -----------------------------
@@ -283,9 +301,10 @@ class DistributedLabeledDataSet(LabeledDataSet):
 
     Args:
         data: an RDD of labeled points or of ``(features, label)`` pairs; a DataFrame; a path
-            of a text file (see :meth:`load_file`); or local data (a LabeledDataSet, a pair
+            of a text table (see :meth:`load_file`); local data (a LabeledDataSet, a pair
             ``(X, y)``, a list of labeled points), dealt to ``num_partitions`` partitions row by
-            row (row i to partition i mod P), so that every partition is a sample of the whole.
+            row (row i to partition i mod P), so that every partition is a sample of the whole;
+            or None for an empty data set.
         context: SparkContext for local data or a path (default: ``learninspy.context``).
         features_col, label_col: column names for DataFrame input.
         num_partitions: partitions of local data (default ``sc.defaultParallelism``), or of
@@ -303,7 +322,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
 
     is_distributed = True
 
-    def __init__(self, data, context=None, features_col="features", label_col="label",
+    def __init__(self, data=None, context=None, features_col="features", label_col="label",
                  num_partitions=None, pos_label=-1):
         if isinstance(data, DistributedLabeledDataSet):
             blocks, context = data._blocks, data.context
@@ -313,13 +332,13 @@ class DistributedLabeledDataSet(LabeledDataSet):
             if num_partitions:
                 rows = rows.repartition(num_partitions)
             blocks, context = rows.mapPartitionsWithIndex(_rows_to_block), rows.context
-        elif isinstance(data, str):
-            context = context or get_context()
-            lines = context.textFile(data, num_partitions)
-            blocks = lines.mapPartitionsWithIndex(partial(_lines_to_block, int(pos_label)))
+        elif isinstance(data, (str, os.PathLike)):
+            self.context = context or get_context()
+            self.load_file(data, pos_label, num_partitions)
+            return
         else:
             context = context or get_context()
-            X, y = to_arrays(data)
+            X, y = to_arrays(data) if data is not None else (np.zeros((0, 0)), np.zeros(0))
             y = np.asarray(y, dtype=np.float64)
             n = max(1, min(num_partitions or context.defaultParallelism, len(X)))
             blocks = context.parallelize([(X[p::n], y[p::n]) for p in range(n)], n) \
@@ -327,14 +346,15 @@ class DistributedLabeledDataSet(LabeledDataSet):
         self._setup(blocks, context)
 
     def _setup(self, blocks, context):
-        self.context = context
-        self._blocks = blocks.persist(STORAGE)
+        """Cache ``blocks`` and check their structure (one job); keep them if they pass."""
+        blocks = blocks.persist(STORAGE)
         try:
-            self.summary = Summary.of(self._blocks.mapPartitionsWithIndex(_describe).collect(),
-                                      self._blocks.getNumPartitions())
+            summary = Summary.of(blocks.mapPartitionsWithIndex(_describe).collect(),
+                                 blocks.getNumPartitions())
         except ValueError:
-            self._blocks.unpersist()
+            blocks.unpersist()
             raise
+        self.context, self._blocks, self.summary = context, blocks, summary
 
     @classmethod
     def _of_blocks(cls, blocks, context):
@@ -342,12 +362,28 @@ class DistributedLabeledDataSet(LabeledDataSet):
         dataset._setup(blocks, context)
         return dataset
 
-    @classmethod
-    def load_file(cls, path, pos_label=-1, context=None, num_partitions=None):
-        """Read a text file (or a folder of them, or a glob; any path Spark reads): one row per
-        line, values separated by commas, semicolons or blanks, the label at ``pos_label``."""
-        return cls(str(path), context=context, num_partitions=num_partitions,
-                   pos_label=pos_label)
+    def load_file(self, path, pos_label=-1, num_partitions=None):
+        """Replace the contents with a text table's, read by Spark: a file, a folder of part
+        files (what :meth:`save_file` writes) or a glob, on any file system Spark reads;
+        numbers separated by commas, semicolons, tabs or spaces, one example per line,
+        blank lines, '#' comments and a header line skipped as ``fileio.read_table`` does.
+        Returns the data set.
+
+        Args:
+            path: the file(s).
+            pos_label: int, the column holding the label (-1: the last one).
+            num_partitions: the least number of partitions (Spark's ``minPartitions``).
+
+        Raises:
+            ValueError: lines of different lengths, values that are not numbers, a
+                ``pos_label`` outside the columns; the contents are then left as they were.
+        """
+        if isinstance(pos_label, bool) or not isinstance(pos_label, (int, np.integer)):
+            raise ValueError(f"pos_label must be an integer, got {pos_label!r}")
+        lines = self.context.textFile(os.fspath(path), num_partitions)
+        self._setup(lines.mapPartitionsWithIndex(partial(_lines_to_block, int(pos_label))),
+                    self.context)
+        return self
 
     def save_file(self, path):
         """Write the rows as text, ``f1,...,fd,label`` per line (features with 9 significant
@@ -437,23 +473,22 @@ class DistributedLabeledDataSet(LabeledDataSet):
         """Per-column statistics of the features, in one Spark aggregation.
 
         Returns:
-            dict: 'count' (int, rows), 'mean', 'variance' (divided by n, as ``numpy.var``),
-            'min' and 'max', each a float64 array of one value per column.
+            dict: 'count' (int, rows), 'mean', 'variance' (unbiased, divided by count - 1,
+            as Spark's ``colStats``; 0 for one row), 'min' and 'max', each a float64 array of
+            one value per column -- as ``LabeledDataSet.column_statistics`` says.
         """
         self._require_rows()
         n, mean, squares, low, high = self._blocks.treeAggregate(None, _add_moments,
                                                                  _merge_moments)
-        return {"count": int(n), "mean": mean, "variance": squares / n, "min": low,
+        return {"count": int(n), "mean": mean, "variance": squares / max(n - 1, 1), "min": low,
                 "max": high}
 
     def covariance(self):
-        """The mean vector and covariance matrix of the features (divided by n - 1, as
-        ``numpy.cov``), in one Spark aggregation."""
+        """The mean vector and covariance matrix of the features (unbiased, divided by n - 1),
+        in one Spark aggregation."""
         self._require_rows()
         n, mean, scatter = self._blocks.treeAggregate(None, _add_scatter, _merge_scatter)
-        if n < 2:
-            raise ValueError("the covariance needs at least 2 rows")
-        return mean, scatter / (n - 1)
+        return mean, scatter / max(n - 1, 1)
 
     def map_features(self, function):
         """A new data set with ``function`` applied to each block's features.

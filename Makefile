@@ -1,6 +1,6 @@
 # learninspy: the commands of the README.
-#   make demo    create .venv, install learninspy, train on MNIST with Spark (local mode, a
-#                replica per core) and print test metrics
+#   make demo    create .venv, install learninspy, train on MNIST with Spark in local mode
+#                (the two replicas of each iteration as Spark tasks), print test metrics
 #   make test    create .venv, install learninspy with its test extras, run the whole suite
 #   make bench   install the peers (PyTorch, scikit-learn, Spark) and run every benchmark
 

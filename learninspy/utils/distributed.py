@@ -32,6 +32,7 @@ from pyspark.sql import DataFrame  # noqa: E402
 
 from learninspy.utils.data import (LabeledDataSet, LabeledPoint, split_data,  # noqa: E402
                                    split_label_column, to_arrays)
+from learninspy.utils.fileio import _is_number  # noqa: E402  (read_table's rule for headers)
 
 __all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
 
@@ -86,14 +87,6 @@ def _rows_to_block(index, items):
                      f"(features, label) pair: {odd[1]!r:.60}")
     elif features:
         yield _block(features, labels, f"partition {index}")
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _lines_to_block(pos_label, index, lines):

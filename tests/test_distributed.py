@@ -249,3 +249,9 @@ def test_regression_scores_and_predictions(spark, sc):
     frame = spark.createDataFrame([(row.tolist(),) for row in X], ["features"])
     predicted = [r.prediction for r in network.predict(frame).collect()]
     assert np.allclose(predicted, network.predict(X)[:, 0], atol=1e-5)
+
+
+def test_the_class_is_importable_from_utils_data():
+    from learninspy.utils import data
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    assert data.DistributedLabeledDataSet is DistributedLabeledDataSet

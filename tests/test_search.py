@@ -138,3 +138,23 @@ def test_a_template_is_not_a_network():
     with pytest.raises(ValueError, match="marks .* to be searched"):
         NeuralNetwork(template)
     check_domain(network_domain)
+
+
+def _without_seconds(results):
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in results]
+
+
+def test_local_and_spark_searches_give_the_same_table(iris_three, iris_search, sc):
+    search = RandomSearch(_template(), n_layers=0, n_iter=8, seed=123)
+    search.fit(NeuralNetwork, *iris_three, engine="spark", **FIT)
+    assert _without_seconds(search.results) == _without_seconds(iris_search[0].results)
+
+
+def test_a_search_on_distributed_data_runs_the_distributed_fit(iris_three, sc):
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    train, valid, test = iris_three
+    search = RandomSearch(_template(), n_layers=0, n_iter=2, seed=5)
+    best = search.fit(NeuralNetwork, DistributedLabeledDataSet(train, sc), valid, test,
+                      **dict(FIT, stops=[criterion["MaxIterations"](3)]))
+    assert len(search.results) == 2 and best is search.best_model
+    assert 0.0 <= search.results.best["test"] <= 1.0

@@ -32,6 +32,7 @@ from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import criterion
 from learninspy.core.training import LOWER_IS_BETTER
+from learninspy.engine import is_distributed
 from learninspy.utils.data import to_arrays
 
 __all__ = ["network_domain", "RandomSearch", "SearchResults", "check_domain"]
@@ -295,7 +296,8 @@ class RandomSearch:
             type_model: the network class, NeuralNetwork or a subclass (StackedAutoencoder).
             train, valid, test: data sets; ``valid`` chooses the model, ``test`` is only reported.
             engine: None or 'local' (candidates in a pool of worker processes), or 'spark'
-                (one candidate per Spark task).
+                (one candidate per Spark task when the data fits one, else one candidate after
+                another with the distributed fit). Data Spark holds always searches on Spark.
             workers: worker processes of the local engine (default: one per core).
             verbose: 0 silent, 1 a progress line over candidates (best score so far), 2 a log
                 line per candidate.
@@ -318,18 +320,21 @@ class RandomSearch:
         probe = type_model(self.candidates[0])
         measure = probe.check_measure(measure)
         options["measure"] = measure
-        data = {name: to_arrays(value) for name, value in
-                (("train", train), ("valid", valid), ("test", test))}
-        for name, (X, y) in data.items():  # fail before any training, naming the set
-            try:
-                probe.labeled_arrays((X, y))
+        if engine not in (None, "local", "spark"):
+            raise ValueError(f"unknown engine {engine!r}; valid engines are ['local', 'spark']")
+        data = {}
+        for name, value in (("train", train), ("valid", valid), ("test", test)):
+            if is_distributed(value):  # checked by the distributed fit, on Spark
+                engine, data[name] = "spark", value
+                continue
+            try:  # fail before any training, naming the set
+                data[name] = to_arrays(value)
+                probe.labeled_arrays(data[name])
             except (ValueError, TypeError) as error:
                 raise type(error)(f"{name} set: {error}") from None
         tasks = [(type_model, params.to_dict(), options) for params in self.candidates]
         progress = _SearchProgress(len(tasks), measure, verbose)
         runner = self._run_spark if engine == "spark" else self._run_local
-        if engine not in (None, "local", "spark"):
-            raise ValueError(f"unknown engine {engine!r}; valid engines are ['local', 'spark']")
         outcomes = runner(tasks, data, workers, progress)
         progress.close()
         higher_is_better = measure not in LOWER_IS_BETTER
@@ -370,7 +375,7 @@ class RandomSearch:
             return outcomes
 
     def _run_spark(self, tasks, data, workers, progress):
-        from learninspy.engine.spark import run_search_tasks
+        from learninspy.engine.spark_search import run_search_tasks
         outcomes = run_search_tasks(tasks, data, workers)
         for outcome in outcomes:
             progress.update(outcome)

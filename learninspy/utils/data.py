@@ -26,6 +26,8 @@ import numpy as np
 from learninspy.utils import fileio
 from learninspy.utils.sampling import BatchSampler
 
+# DistributedLabeledDataSet is importable from here too (see __getattr__ at the end); it stays
+# out of __all__ so that `import *` never needs pyspark.
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
            "to_arrays", "split_label_column", "column_statistics", "subsample", "split_data",
            "split_balanced", "StandardScaler", "MinMaxScaler", "load_iris", "load_ccpp",
@@ -408,3 +410,12 @@ def split_balanced(data, fractions, seed=123):
 from learninspy.utils.datasets import (  # noqa: E402
     load_boston, load_ccpp, load_iris, load_mnist, make_moons, make_spiral)
 from learninspy.utils.scaling import MinMaxScaler, StandardScaler  # noqa: E402
+
+
+def __getattr__(name):
+    """``DistributedLabeledDataSet`` on first use: importing it imports pyspark, which the
+    local engine must not need."""
+    if name == "DistributedLabeledDataSet":
+        from learninspy.utils.distributed import DistributedLabeledDataSet
+        return DistributedLabeledDataSet
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

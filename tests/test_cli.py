@@ -109,10 +109,10 @@ def test_regression_end_to_end_in_the_targets_units(capsys, tmp_path):
     assert r2 > 0.8
 
 
-def _train_with(tmp_path, capsys, text, data="1,2,3,4,0\n5,6,7,8,1\n" * 10):
+def _train_with(tmp_path, capsys, text, data="1,2,3,4,0\n5,6,7,8,1\n" * 10, command="train"):
     (tmp_path / "data.csv").write_text(data)
     (tmp_path / "bad.toml").write_text(text)
-    code = main(["train", str(tmp_path / "bad.toml")])
+    code = main([command, str(tmp_path / "bad.toml")])
     error = capsys.readouterr().err
     assert not (tmp_path / "bad.lea").exists()  # nothing was trained or written
     return code, error
@@ -127,8 +127,17 @@ BASE = '[data]\npath = "data.csv"\n[network]\nunits_layers = [4, 3, 2]\n'
     (BASE + "[fit]\nminibatch = 3\n", r"\[fit\] unknown key 'minibatch'; valid keys are "
                                       r"\['mini_batch', "),
     (BASE + "[fit]\nmini_batch = '32'\n", r"\[fit\] mini_batch must be of type int, got '32'"),
-    (BASE + "[fit]\nmeasure = 'R2'\n", r"\[fit\] measure: unknown measure 'R2' for "
-                                       r"classification; valid measures are \['Accuracy'"),
+    (BASE + "[fit]\nmeasure = 'R2'\n", r"\[fit\] measure = 'R2' is not valid; valid choices "
+                                       r"are \['Accuracy'"),
+    (BASE.replace("[4, 3, 2]", "[4, 3, 2]\nstrength_l2 = true"),
+     r"\[network\] \['strength_l2'\] set to true describe a search: run `learninspy search`"),
+    (BASE.replace("[4, 3, 2]", "[4, 3, 2]\nstrength_l2 = true") + "[search]\nn_iter = 0\n",
+     r"\[search\] n_iter must be an integer >= 1"),
+    (BASE.replace('"data.csv"', '"data.csv"\nsplit = [0.8, 0.2]') + "[search]\nn_iter = 2\n",
+     r"\[data\] a search needs split = \[train, valid, test\]"),
+    (BASE.replace("[4, 3, 2]", "[4, 3, 2]\nstrength_l1 = true")
+     + "[search]\ndomain = { l1 = [[1e-3, 1e-6], 6] }\n",
+     r"\[search\] domain entry 'l1': low 0.001 is greater than high 1e-06"),
     (BASE + "[optimizer]\nalgorithm = 'SGD'\n",
      r"\[optimizer\] unknown optimization algorithm 'SGD'; valid choices are \['GD'"),
     (BASE + "[optimizer]\noptions = { learning-rate = 0.1 }\n",
@@ -159,6 +168,30 @@ def test_bad_configurations_name_the_key_and_the_choices(tmp_path, capsys, text,
     assert code == 2
     assert error.startswith("learninspy train: error: ")
     assert re.search(message, error), error
+
+
+def test_search_on_the_example_config(capsys, tmp_path):
+    outputs = {name: tmp_path / name for name in ("best.lea", "report.json", "table.csv")}
+    assert main(["search", str(EXAMPLES / "iris_search.toml"), "--model",
+                 str(outputs["best.lea"]), "--report", str(outputs["report.json"]),
+                 "--results", str(outputs["table.csv"])]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("searched 8 candidates in ")
+    report = json.loads(outputs["report.json"].read_text())
+    rows = report["search"]["candidates"]
+    assert len(rows) == 8 and [r["rank"] for r in rows] == list(range(1, 9))
+    assert report["metrics"]["valid"]["F-measure"] == pytest.approx(rows[0]["valid"])
+    assert len(outputs["table.csv"].read_text().splitlines()) == 1 + 8
+    assert main(["info", str(outputs["best.lea"])]) == 0
+    assert 'Model: "NeuralNetwork"' in capsys.readouterr().out
+
+
+def test_domain_overrides_in_a_config_are_checked(tmp_path, capsys):
+    text = (BASE.replace('"data.csv"', '"data.csv"\nsplit = [0.6, 0.2, 0.2]')
+            .replace("[4, 3, 2]", "[4, 3, 2]\nactivation = true")
+            + "[search]\ndomain = { activation = ['ReLU', 'Swish'] }\n")
+    code, error = _train_with(tmp_path, capsys, text, command="search")
+    assert code == 2 and "[search] unknown activation 'Swish'" in error
 
 
 def test_a_missing_output_folder_is_refused_before_training(tmp_path, capsys):

@@ -61,6 +61,15 @@ def build_parser():
                                         "configuration's [output] report)")
     train.set_defaults(handler=commands.train)
 
+    search = subcommands.add_parser("search", help="random search of network configurations "
+                                                   "from a TOML configuration with [search]")
+    search.add_argument("config", help="the configuration file (see the README)")
+    search.add_argument("--model", help="file for the best model (default: [output] model)")
+    search.add_argument("--report", help="report to write (default: [output] report)")
+    search.add_argument("--results", help="CSV table of the candidates (default: [output] "
+                                          "results)")
+    search.set_defaults(handler=commands.search)
+
     evaluate = subcommands.add_parser("evaluate", help="metrics of a model on labeled data")
     _model_and_data(evaluate)
     evaluate.set_defaults(handler=commands.evaluate)

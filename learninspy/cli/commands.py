@@ -20,7 +20,7 @@ from learninspy.utils.evaluation import metrics_table, predicted_classes
 from learninspy.utils.fileio import atomic_writer, read_table, write_table
 from learninspy.utils.scaling import SCALERS, ScaledModel, StandardScaler
 
-__all__ = ["demo", "train", "evaluate", "predict", "info"]
+__all__ = ["demo", "train", "search", "evaluate", "predict", "info"]
 
 
 def demo(arguments):
@@ -47,9 +47,9 @@ def _strict_json(value):
     return value
 
 
-def train(arguments):
-    """Train the network a configuration describes; save the model and a metrics report."""
-    config = load_config(arguments.config, model=arguments.model, report=arguments.report)
+def _prepared_data(config):
+    """The configuration's data, read, checked against the network, split, and its scalers
+    fitted on the training part: (parts by name, feature scaler, target scaler)."""
     data_config = config.data
     data = LocalLabeledDataSet().load_file(data_config["path"], data_config["label_column"],
                                            data_config["format"])
@@ -62,17 +62,16 @@ def train(arguments):
                        balanced=data_config["balanced"])
     sets = dict(zip(["train", "valid", "test"] if len(parts) == 3 else ["train", "test"], parts))
     scaling = data_config["scaling"]
-    model = ScaledModel(
-        NeuralNetwork(config.network),
-        None if scaling == "none" else SCALERS[scaling]().fit(sets["train"]),
-        StandardScaler().fit(sets["train"].labels.reshape(len(sets["train"]), -1))
-        if data_config["scale_targets"] else None)
-    started = time.perf_counter()
-    model.model.fit(model.training_data(sets["train"]),
-                    model.training_data(sets["valid"]) if "valid" in sets else None,
-                    optimizer_params=config.optimizer, **config.fit)
-    seconds = time.perf_counter() - started
+    features = None if scaling == "none" else SCALERS[scaling]().fit(sets["train"])
+    targets = StandardScaler().fit(sets["train"].labels.reshape(len(sets["train"]), -1)) \
+        if data_config["scale_targets"] else None
+    return sets, features, targets
+
+
+def _save_outputs(config, model, sets, seconds, extra=None):
+    """Save the model and the JSON report; print the metrics and where they went."""
     metrics = {name: model.metrics(part) for name, part in sets.items()}
+    data_config = config.data
     extra = {
         "learninspy_version": __version__,
         "trained_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -83,16 +82,67 @@ def train(arguments):
                  "rows": {name: len(part) for name, part in sets.items()}},
         "metrics": metrics,
         "config": config.raw,
+        **(extra or {}),
     }
     model.save(config.output["model"], _strict_json(extra))
     report = {**extra, "model_file": config.output["model"],
               "history": model.model.history.as_dict()}
     with atomic_writer(config.output["report"]) as stream:
         json.dump(_strict_json(report), stream, indent=2)
-    print(f"trained in {seconds:.1f}s ({len(model.model.history)} iterations)")
     print(metrics_table(metrics))
     print(f"model saved to {config.output['model']}")
     print(f"report saved to {config.output['report']}")
+
+
+def train(arguments):
+    """Train the network a configuration describes; save the model and a metrics report."""
+    config = load_config(arguments.config, model=arguments.model, report=arguments.report)
+    if config.network.searched:
+        raise ConfigError(f"{config.path}: [network] sets {config.network.searched} to true, "
+                          "which describes a search: run `learninspy search` on it")
+    sets, features, targets = _prepared_data(config)
+    model = ScaledModel(NeuralNetwork(config.network), features, targets)
+    started = time.perf_counter()
+    model.model.fit(model.training_data(sets["train"]),
+                    model.training_data(sets["valid"]) if "valid" in sets else None,
+                    optimizer_params=config.optimizer, **config.fit)
+    seconds = time.perf_counter() - started
+    print(f"trained in {seconds:.1f}s ({len(model.model.history)} iterations)")
+    _save_outputs(config, model, sets, seconds)
+    return 0
+
+
+def search(arguments):
+    """Random search over the [network] fields set to true; keep the best model by its
+    validation score; save it, the report and the table of candidates."""
+    from learninspy.core.search import RandomSearch
+    config = load_config(arguments.config, model=arguments.model, report=arguments.report,
+                         results=arguments.results)
+    if config.search is None:
+        raise ConfigError(f"{config.path}: a search needs a [search] table (n_iter, n_layers, "
+                          "seed, workers, domain)")
+    settings = config.search
+    sets, features, targets = _prepared_data(config)
+    scaled = ScaledModel(None, features, targets)
+    searcher = RandomSearch(config.network, n_layers=settings["n_layers"],
+                            n_iter=settings["n_iter"], net_domain=settings["domain"],
+                            seed=settings["seed"])
+    fit = dict(config.fit)
+    engine, verbose = fit.pop("engine"), fit.pop("verbose")
+    started = time.perf_counter()
+    best = searcher.fit(NeuralNetwork, *(scaled.training_data(sets[name])
+                                         for name in ("train", "valid", "test")),
+                        optimizer_params=config.optimizer, engine=engine,
+                        workers=settings["workers"], verbose=verbose, **fit)
+    seconds = time.perf_counter() - started
+    scaled.model = best
+    searcher.results.to_csv(config.output["results"])
+    print(f"searched {len(searcher.results)} candidates in {seconds:.1f}s")
+    print(searcher.results)
+    _save_outputs(config, scaled, sets, seconds,
+                  {"search": {"results_file": config.output["results"],
+                              "candidates": searcher.results.rows}})
+    print(f"table of candidates saved to {config.output['results']}")
     return 0
 
 

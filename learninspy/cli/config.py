@@ -29,6 +29,18 @@ required, every other key takes the default shown::
     [output]                   # relative to the configuration file
     model = "<config name>.lea"
     report = "<config name>-report.json"
+    results = "<config name>-search.csv"    # learninspy search only: the table of candidates
+
+    [search]                   # learninspy search only (see core.search.RandomSearch)
+    n_iter = 10                # candidates
+    n_layers = 0               # -1 samples the depth, 0 keeps units_layers, k > 0 fixes it
+    seed = 123
+    workers = 2                # worker processes of the local engine (default: one per core)
+    domain = { l2 = [[1e-5, 1e-2], 6, "log"] }  # entries replacing network_domain's
+
+For a search, set the [network] fields to search to true (``activation``,
+``dropout_ratios``, ``strength_l1``, ``strength_l2``) and split the data in three: the
+validation part chooses the model, the test part is only reported.
 
 A stop is a table naming a key of ``criterion`` and that criterion's arguments. Every error
 names the file, the table and the key, and lists the valid choices.
@@ -39,9 +51,11 @@ import os
 from dataclasses import dataclass
 
 from learninspy.core import stops as _stops
-from learninspy.core.model import NetworkParameters, NeuralNetwork
+from learninspy.core.model import NetworkParameters
 from learninspy.core.optimization import OptimizerParameters
+from learninspy.core.search import RandomSearch, network_domain
 from learninspy.engine import ENGINES
+from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics
 from learninspy.utils.fileio import FORMATS
 from learninspy.utils.scaling import SCALERS
 
@@ -69,7 +83,9 @@ _FIT_KEYS = {
     "measure": (str, None), "stops": (list, None), "reproducible": (bool, None),
     "keep_best": (bool, None), "engine": (str, list(ENGINES)), "verbose": (int, [0, 1, 2]),
 }
-_OUTPUT_KEYS = {"model": (str, None), "report": (str, None)}
+_OUTPUT_KEYS = {"model": (str, None), "report": (str, None), "results": (str, None)}
+_SEARCH_KEYS = {"n_iter": (int, None), "n_layers": (int, None), "seed": (int, None),
+                "workers": (int, None), "domain": (dict, None)}
 
 
 def _arguments(function):
@@ -83,6 +99,7 @@ SECTIONS = {
     "optimizer": _arguments(OptimizerParameters),
     "fit": list(_FIT_KEYS),
     "output": list(_OUTPUT_KEYS),
+    "search": list(_SEARCH_KEYS),
 }
 
 
@@ -97,7 +114,9 @@ class TrainingConfig:
         network: NetworkParameters.
         optimizer: OptimizerParameters.
         fit: keyword arguments of ``fit`` (stops built), but the optimizer's.
-        output: {'model': path, 'report': path}, absolute.
+        output: {'model': path, 'report': path, 'results': path}, absolute.
+        search: the [search] table with its defaults filled in and ``domain`` merged into
+            ``network_domain`` (None when the file has no [search] table).
     """
 
     path: str
@@ -107,6 +126,7 @@ class TrainingConfig:
     optimizer: OptimizerParameters
     fit: dict
     output: dict
+    search: dict = None
 
 
 class _Reader:
@@ -186,13 +206,14 @@ class _Reader:
         return path
 
 
-def load_config(path, model=None, report=None):
+def load_config(path, model=None, report=None, results=None):
     """Read and check a training configuration, building the objects it describes.
 
     Args:
         path: the TOML file.
-        model, report: optional output files replacing the [output] table's (relative to
-            the working directory); their folders are checked here too, before any training.
+        model, report, results: optional output files replacing the [output] table's
+            (relative to the working directory); their folders are checked here too, before
+            any training.
 
     Raises:
         FileNotFoundError: no such file.
@@ -249,19 +270,39 @@ def load_config(path, model=None, report=None):
         fit_args["stops"] = reader.stops("fit", fit_args["stops"])
     fit_args = {"engine": "local", "verbose": 1, **fit_args}
     if "measure" in fit_args:
+        metrics = ClassificationMetrics if network.classification else RegressionMetrics
+        if fit_args["measure"] not in metrics.measures:
+            raise reader.error("fit", f"measure = {fit_args['measure']!r} is not valid; valid "
+                                      f"choices are {list(metrics.measures)}")
+
+    search = None
+    if "search" in raw:
+        search = {"n_iter": 10, "n_layers": 0, "seed": 123, "workers": None, "domain": {},
+                  **reader.typed("search", reader.table(raw, "search"), _SEARCH_KEYS)}
+        if len(data["split"]) != 3:
+            raise reader.error("data", "a search needs split = [train, valid, test]: the "
+                                       "validation part chooses, the test part is reported")
+        domain = {key: tuple(tuple(v) if isinstance(v, list) else v for v in value)
+                  if key != "activation" else value for key, value in search["domain"].items()}
+        search["domain"] = {**network_domain, **domain}
         try:
-            NeuralNetwork(network).check_measure(fit_args["measure"])
-        except ValueError as error:
-            raise reader.error("fit", f"measure: {error}") from None
+            RandomSearch(network, n_layers=search["n_layers"], n_iter=search["n_iter"],
+                         net_domain=search["domain"], seed=search["seed"])
+        except (TypeError, ValueError) as error:
+            raise reader.error("search", str(error)) from None
+    elif network.searched:
+        raise reader.error("network", f"{network.searched} set to true describe a search: run "
+                                      "`learninspy search` with a [search] table")
 
     name = os.path.splitext(os.path.basename(path))[0]
     output = {"model": f"{name}.lea", "report": f"{name}-report.json",
+              "results": f"{name}-search.csv",
               **reader.typed("output", reader.table(raw, "output"), _OUTPUT_KEYS)}
     output = {key: reader.output_path(key, value) for key, value in output.items()}
-    for key, value in (("model", model), ("report", report)):
+    for key, value in (("model", model), ("report", report), ("results", results)):
         if value is not None:
             output[key] = os.path.abspath(value)
             if not os.path.isdir(os.path.dirname(output[key])):
                 raise ConfigError(f"--{key} {value}: folder {os.path.dirname(output[key])} "
                                   "does not exist")
-    return TrainingConfig(path, raw, data, network, optimizer, fit_args, output)
+    return TrainingConfig(path, raw, data, network, optimizer, fit_args, output, search)

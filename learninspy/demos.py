@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from learninspy.core.autoencoder import StackedAutoencoder
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import criterion
@@ -191,6 +192,37 @@ def demo_spiral(quick=False, engine=None, verbose=1):
                            0.02, 100, 32, quick, engine, verbose)
 
 
+def demo_mnist_sae(quick=False, engine=None, verbose=1):
+    """5,000 MNIST digits with a stacked autoencoder 784 -> 256 -> 128 -> 10: each hidden layer
+    pre-trained as an autoencoder (ReLU codes, linear decoder, input DropOut 0.2) on the codes
+    below, the softmax layer trained on top, then the whole network fine-tuned with labels,
+    keeping the best validation model. Reports the test accuracy after both phases."""
+    digits = datasets.load_mnist()
+    digits = LocalLabeledDataSet((digits.features / 255.0, digits.labels))
+    train, valid, test = datasets.split_data(digits, [0.7, 0.15, 0.15], seed=123, balanced=True)
+    network = StackedAutoencoder(NetworkParameters([784, 256, 128, 10], activation="ReLU",
+                                                   dropout_ratios=[0.0, 0.2, 0.2],
+                                                   strength_l1=0.0, strength_l2=1e-4, seed=123),
+                                 dropout=[0.2, 0.2])
+    optimizer = _optimizer("Adam", {"step-rate": 0.002}, 20)
+    options = dict(mini_batch=64, parallelism=1, optimizer_params=optimizer, engine=engine,
+                   verbose=verbose)
+    started = time.perf_counter()
+    network.fit(train, valid, stops=[criterion["MaxIterations"](5 if quick else 30)], **options)
+    model = ScaledModel(network)
+    pretrained = model.metrics(test)["Accuracy"]
+    network.finetune(train, valid, stops=[criterion["MaxIterations"](10 if quick else 100)],
+                     keep_best=True, **options)
+    seconds = time.perf_counter() - started
+    metrics = {"Accuracy after pre-training": pretrained, **model.metrics(test)}
+    return DemoResult("mnist-sae", model, test, metrics, seconds,
+                      "handwritten digits 0-9, a stacked autoencoder pre-trained then "
+                      "fine-tuned")
+
+
+DEMOS["mnist-sae"] = demo_mnist_sae
+
+
 def run_demo(name, quick=False, engine=None, verbose=1):
     """Run the demo ``name`` (a key of ``DEMOS``); ``quick`` trains briefly, for tests."""
     return DEMOS[name](quick=quick, engine=engine, verbose=verbose)
@@ -227,4 +259,7 @@ def write_plots(result, folder):
     if result.test.shape[1] == 2:
         written.append(path("decision_boundary"))
         plots.plot_decision_boundary(result.model, result.test, path=written[-1])
+    if getattr(network, "autoencoders", None):
+        written.append(path("autoencoders"))
+        plots.plot_autoencoders(network, path=written[-1])
     return written

@@ -45,11 +45,26 @@ def _drawings(trained):
         "boundary": lambda path: plots.plot_decision_boundary(network, data, resolution=50,
                                                               path=path),
         "binary_boundary": lambda path: plots.plot_decision_boundary(binary, data, path=path),
+        "autoencoders": lambda path: plots.plot_autoencoders(_stacked(), max_images=9,
+                                                             path=path),
     }
 
 
+def _stacked():
+    """A StackedAutoencoder 784-12-6-10 pre-trained briefly on 200 digits."""
+    from learninspy.core.autoencoder import StackedAutoencoder
+    from learninspy.utils.data import load_mnist
+    digits = load_mnist()
+    network = StackedAutoencoder(NetworkParameters([784, 12, 6, 10]))
+    network.fit((digits.features[:200] / 255.0, digits.labels[:200]), mini_batch=32,
+                parallelism=1, stops=[criterion["MaxIterations"](2)],
+                optimizer_params=OptimizerParameters("Adam", {"step-rate": 0.01}))
+    return network
+
+
 @pytest.mark.parametrize("kind", ["fitting", "confusion", "activations", "neurons",
-                                  "neurons_as_images", "boundary", "binary_boundary"])
+                                  "neurons_as_images", "boundary", "binary_boundary",
+                                  "autoencoders"])
 def test_every_plot_saves_a_png_and_opens_no_window(trained, tmp_path, kind):
     import matplotlib.pyplot as plt
     path = tmp_path / f"{kind}.png"
@@ -59,6 +74,19 @@ def test_every_plot_saves_a_png_and_opens_no_window(trained, tmp_path, kind):
         assert stream.read(8) == PNG_SIGNATURE
     assert os.path.getsize(path) > 5000  # something was drawn, not an empty canvas
     assert plt.get_fignums() == []  # show=False: no figure was handed to a window manager
+
+
+def test_autoencoder_plots_show_images_then_heat_maps():
+    figure = plots.plot_autoencoders(_stacked(), max_images=9)
+    panels = figure.subfigs
+    assert len(panels) == 2
+    assert panels[0]._suptitle.get_text() == "autoencoder 1: 784 -> 12"
+    assert sum(1 for axes in panels[0].axes if axes.images) == 9  # units drawn as 28x28 images
+    assert panels[0].axes[0].images[0].get_array().shape == (28, 28)
+    assert panels[1].axes[0].get_title() == "autoencoder 2: 12 -> 6"
+    with pytest.raises(ValueError, match=r"trained with fit\(\)"):
+        from learninspy.core.autoencoder import StackedAutoencoder
+        plots.plot_autoencoders(StackedAutoencoder(NetworkParameters([4, 3, 2])))
 
 
 def test_what_the_plots_show(trained):

@@ -158,3 +158,12 @@ def test_a_search_on_distributed_data_runs_the_distributed_fit(iris_three, sc):
                       **dict(FIT, stops=[criterion["MaxIterations"](3)]))
     assert len(search.results) == 2 and best is search.best_model
     assert 0.0 <= search.results.best["test"] <= 1.0
+
+
+def test_a_search_over_stacked_autoencoders(iris_three):
+    from learninspy.core.autoencoder import StackedAutoencoder
+    search = RandomSearch(_template(), n_layers=0, n_iter=2, seed=3)
+    best = search.fit(StackedAutoencoder, *iris_three, workers=1,
+                      **dict(FIT, stops=[criterion["MaxIterations"](3)]))
+    assert isinstance(best, StackedAutoencoder) and best.pretrained
+    assert len(best.autoencoders) == 1 and len(search.results) == 2

@@ -277,3 +277,44 @@ def test_binary_classifiers_are_scored_and_predicted_as_locally(spark, sc, iris_
                                   ["id", "features"])
     predicted = [r.prediction for r in model.predict(frame).orderBy("id").collect()]
     assert predicted == model.evaluate((X, y), predictions=True)[1].tolist()
+
+
+def _digits(n=600):
+    digits = load_mnist()
+    return digits.features[:n] / 255.0, digits.labels[:n]
+
+
+def test_stacked_pretraining_on_spark_gives_the_local_weights():
+    from learninspy.core.autoencoder import StackedAutoencoder
+    data = _digits()
+
+    def pretrain(engine):
+        network = StackedAutoencoder(NetworkParameters([784, 32, 16, 10], seed=4),
+                                     dropout=[0.1, 0.0])
+        network.fit(data, mini_batch=32, parallelism=2, engine=engine, reproducible=True,
+                    stops=[criterion["MaxIterations"](3)], optimizer_params=_adam(0.005, 5))
+        return network
+
+    local, spark = pretrain("local"), pretrain("spark")
+    assert np.array_equal(local.get_parameters(), spark.get_parameters())
+    for ours, theirs in zip(local.autoencoders, spark.autoencoders):
+        assert np.array_equal(ours.get_parameters(), theirs.get_parameters())
+
+
+def test_a_small_cnn_trains_on_spark_as_locally():
+    from learninspy.layers import (Conv2D, Dense, Flatten, MaxPool2D, Reshape,
+                                   Sequential)
+    X, y = _digits(900)
+    train, test = (X[:700], y[:700]), (X[700:], y[700:])
+
+    def fit(engine):
+        model = Sequential([Reshape((28, 28, 1)), Conv2D(4, 5, activation="ReLU"),
+                            MaxPool2D(2), Flatten(), Dense(10, activation="Softmax")],
+                           loss="CrossEntropy", input_shape=(784,), seed=1)
+        model.fit(train, mini_batch=32, parallelism=2, engine=engine, reproducible=True,
+                  stops=[criterion["MaxIterations"](6)], optimizer_params=_adam(0.01, 10))
+        return model
+
+    local, spark = fit("local"), fit("spark")
+    assert np.array_equal(local.get_parameters(), spark.get_parameters())
+    assert spark.evaluate(test, measure="Accuracy") >= 0.8  # 200 unseen digits; chance is 0.1

@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 __all__ = ["plot_fitting", "plot_confusion_matrix", "plot_activations", "plot_neurons",
-           "plot_decision_boundary"]
+           "plot_autoencoders", "plot_decision_boundary"]
 
 
 def _headless():
@@ -189,6 +189,28 @@ def _image_shape(network, n_inputs, image_shape):
     return (side, side) if side * side == n_inputs and side >= 8 else None
 
 
+def _heat_map(container, axes, w, title):
+    limit = float(np.abs(w).max()) or 1.0
+    image = axes.imshow(w, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto",
+                        interpolation="nearest")
+    axes.set(title=title, xlabel="unit", ylabel="input")
+    container.colorbar(image, ax=axes)
+
+
+def _tiles(container, w, shape, max_images, title):
+    """The incoming weights of the first ``max_images`` units of ``w`` as images."""
+    units = min(w.shape[1], max_images)
+    columns = math.ceil(math.sqrt(units))
+    grid = container.subplots(math.ceil(units / columns), columns, squeeze=False)
+    container.suptitle(title)
+    for index, axes in enumerate(grid.flat):
+        axes.axis("off")
+        if index < units:
+            unit = w[:, index].reshape(shape)
+            limit = float(np.abs(unit).max()) or 1.0
+            axes.imshow(unit, cmap="RdBu_r", vmin=-limit, vmax=limit)
+
+
 def plot_neurons(network, image_shape=None, max_images=64, path=None, show=False):
     """The weights of every fully connected layer as a heat map (inputs x units) and, when
     the inputs are an image, the incoming weights of the first layer's units as images.
@@ -213,23 +235,44 @@ def plot_neurons(network, image_shape=None, max_images=64, path=None, show=False
                      layout="constrained")
     top, bottom = figure.subfigures(2, 1, height_ratios=[4, 5]) if shape else (figure, None)
     for axes, (name, w) in zip(np.atleast_1d(top.subplots(1, len(weights))), weights):
-        limit = float(np.abs(w).max()) or 1.0
-        image = axes.imshow(w, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto",
-                            interpolation="nearest")
-        axes.set(title=f"{name}: W {w.shape[0]}x{w.shape[1]}", xlabel="unit", ylabel="input")
-        top.colorbar(image, ax=axes)
+        _heat_map(top, axes, w, f"{name}: W {w.shape[0]}x{w.shape[1]}")
     if shape:
-        first = weights[0][1]
-        units = min(first.shape[1], max_images)
-        columns = math.ceil(math.sqrt(units))
-        grid = bottom.subplots(math.ceil(units / columns), columns, squeeze=False)
-        bottom.suptitle(f"{weights[0][0]}: incoming weights of {units} units as images")
-        for index, axes in enumerate(grid.flat):
-            axes.axis("off")
-            if index < units:
-                unit = first[:, index].reshape(shape)
-                limit = float(np.abs(unit).max()) or 1.0
-                axes.imshow(unit, cmap="RdBu_r", vmin=-limit, vmax=limit)
+        units = min(weights[0][1].shape[1], max_images)
+        _tiles(bottom, weights[0][1], shape, max_images,
+               f"{weights[0][0]}: incoming weights of {units} units as images")
+    return _finish(figure, path, show)
+
+
+def plot_autoencoders(network, image_shape=None, max_images=64, path=None, show=False):
+    """The encoder weights of every autoencoder of a stacked autoencoder (or of one
+    AutoEncoder): as images of the hidden units' incoming weights when its inputs are an
+    image (the first autoencoder of MNIST), else as a heat map.
+
+    Args:
+        network: a StackedAutoencoder after ``fit``, or an AutoEncoder.
+        image_shape: (height, width) of the network's input image (see :func:`plot_neurons`).
+        max_images: int, most units drawn as images per autoencoder.
+
+    Returns:
+        matplotlib.figure.Figure.
+    """
+    autoencoders = getattr(network, "autoencoders", None)
+    if autoencoders is None and hasattr(network, "encoder_layer"):
+        autoencoders = [network]
+    if not autoencoders:
+        raise ValueError("plot_autoencoders needs a StackedAutoencoder trained with fit() (it "
+                         "has no autoencoders yet) or an AutoEncoder")
+    first = autoencoders[0].encoder_layer().params["w"]
+    shape = _image_shape(autoencoders[0], first.shape[0], image_shape)
+    figure = _figure(show, figsize=(5 * len(autoencoders), 5), layout="constrained")
+    panels = np.atleast_1d(figure.subfigures(1, len(autoencoders)))
+    for index, (panel, autoencoder) in enumerate(zip(panels, autoencoders)):
+        w = autoencoder.encoder_layer().params["w"]
+        title = f"autoencoder {index + 1}: {w.shape[0]} -> {w.shape[1]}"
+        if index == 0 and shape:
+            _tiles(panel, w, shape, max_images, title)
+        else:
+            _heat_map(panel, panel.subplots(), w, title)
     return _finish(figure, path, show)
 
 

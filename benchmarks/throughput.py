@@ -1,11 +1,12 @@
 """Training throughput (samples/s) of 784-512-512-10 ReLU, softmax cross-entropy, SGD with
 momentum 0.9, float32, on synthetic 60,000 x 784 data, at batch 32, 128 and 512.
 
-Tools: learninspy (its fit, one replica), PyTorch eager, scikit-learn's MLPClassifier and the
-hand-written NumPy loop of ``numpy_floor``. Also the achieved GFLOP/s (about 6 x parameters
+Tools: learninspy (the training loop of one replica of ``fit``), PyTorch eager, scikit-learn's
+MLPClassifier and the hand-written NumPy loop of ``numpy_floor``. Also the achieved GFLOP/s (about 6 x parameters
 per sample) against the machine's measured float32 matmul peak.
 """
 
+import statistics
 import time
 
 import numpy as np
@@ -33,26 +34,26 @@ def _steps(batch, quick):
     return max(20, (4000 if quick else 20000) // batch)
 
 
-def learninspy_rate(X, y, batch, quick):
+def learninspy_job(X, y, batch, quick):
+    """The training step as a replica of ``fit`` runs it: ``optimize`` with a fresh,
+    class-balanced mini-batch every step, the model's checks at the boundary done once."""
+    from learninspy.core.batches import TrainingSet
     from learninspy.core.layers import Dense
-    from learninspy.core.optimization import OptimizerParameters
+    from learninspy.core.optimization import OptimizerParameters, optimize
     from learninspy.core.sequential import Sequential
     from learninspy.core.stops import criterion
     steps = _steps(batch, quick)
-    local = min(steps, 50)
-
-    def run():
-        model = Sequential([Dense(512, "ReLU"), Dense(512, "ReLU"), Dense(10, "Softmax")],
-                           loss="CrossEntropy", input_shape=(784,), seed=0)
-        params = OptimizerParameters("GD", {"step-rate": LEARNING_RATE, "momentum": MOMENTUM},
-                                     stops=[criterion["MaxIterations"](local)], sampling="fresh",
-                                     keep_state=True, merge_criter="avg")
-        model.fit((X, y), mini_batch=batch, parallelism=1, valid_iters=10 ** 9,
-                  stops=[criterion["MaxIterations"](steps // local)], optimizer_params=params)
-    return (steps // local) * local * batch / median_time(run)
+    model = Sequential([Dense(512, "ReLU"), Dense(512, "ReLU"), Dense(10, "Softmax")],
+                       loss="CrossEntropy", input_shape=(784,), seed=0)
+    training_set = TrainingSet.of(model, (X, y))
+    params = OptimizerParameters("GD", {"step-rate": LEARNING_RATE, "momentum": MOMENTUM},
+                                 stops=[criterion["MaxIterations"](steps)], sampling="fresh",
+                                 keep_state=True, merge_criter="avg")
+    return (lambda: optimize(model, training_set, params, batch, 0, in_place=True),
+            steps * batch)
 
 
-def torch_rate(X, y, batch, quick):
+def torch_job(X, y, batch, quick):
     import torch
     torch.manual_seed(0)
     steps = _steps(batch, quick)
@@ -74,10 +75,10 @@ def torch_rate(X, y, batch, quick):
             optimizer.zero_grad()
             loss(model(Xt[index]), yt[index]).backward()
             optimizer.step()
-    return steps * batch / median_time(run)
+    return run, steps * batch
 
 
-def sklearn_rate(X, y, batch, quick):
+def sklearn_job(X, y, batch, quick):
     import warnings
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -90,32 +91,44 @@ def sklearn_rate(X, y, batch, quick):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X[:n], y[:n])
-    return n / median_time(run)
+    return run, n
 
 
-def numpy_rate(X, y, batch, quick):
+def numpy_job(X, y, batch, quick):
     steps = _steps(batch, quick)
-    return steps * batch / median_time(lambda: numpy_floor.train(X, y, SIZES, batch, steps))
+    return lambda: numpy_floor.train(X, y, SIZES, batch, steps), steps * batch
 
 
-TOOLS = {"learninspy": learninspy_rate, "PyTorch": torch_rate, "scikit-learn": sklearn_rate,
-         "NumPy floor": numpy_rate}
+TOOLS = {"learninspy": learninspy_job, "PyTorch": torch_job, "scikit-learn": sklearn_job,
+         "NumPy floor": numpy_job}
 
 
-def run(X, y, batches=(32, 128, 512), quick=False, tools=None):
-    """{batch: {tool: samples/s}} plus the peak and the flop count."""
+def run(X, y, batches=(32, 128, 512), quick=False, tools=None, repeats=3):
+    """{batch: {tool: samples/s}} plus the peak and the flop count.
+
+    The tools take turns -- a warm-up of each, then ``repeats`` rounds in which each runs
+    once -- and each figure is the median of its rounds: a machine whose speed drifts
+    affects every tool alike.
+    """
     peak = matmul_peak()
     rates = {}
     for batch in batches:
-        rates[batch] = {}
-        for name, function in TOOLS.items():
+        jobs = {}
+        for name, make in TOOLS.items():
             if tools is not None and name not in tools:
                 continue
             try:
-                rates[batch][name] = function(X, y, batch, quick)
+                jobs[name] = make(X, y, batch, quick)
             except ImportError as missing:
-                rates[batch][name] = None
                 print(f"  {name}: not installed ({missing.name}); install the 'bench' extra")
+        seconds = {name: [] for name in jobs}
+        for name, (work, _) in jobs.items():
+            work()  # warm-up
+        for _ in range(repeats):
+            for name, (work, _) in jobs.items():
+                seconds[name].append(median_time(work, repeats=1, warmup=0))
+        rates[batch] = {name: jobs[name][1] / statistics.median(times)
+                        for name, times in seconds.items()}
     return {"rates": rates, "peak_gflops": peak, "flop_per_sample": FLOP_PER_SAMPLE,
             "ceiling": peak * 1e9 / FLOP_PER_SAMPLE}
 

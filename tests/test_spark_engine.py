@@ -197,16 +197,19 @@ def test_resume_without_a_checkpoint_file_starts_afresh(tmp_path, iris_scaled):
 # --- MNIST ----------------------------------------------------------------------------------
 
 def test_mnist_on_spark_reaches_93_percent():
-    """Few long rounds (80 local steps each) hide the cost of a Spark round."""
+    """Few long rounds (80 local steps each) hide the cost of a Spark round; the model of the
+    best validation score is kept. (Locally, network seeds 1-3 and 123 give 0.939-0.948.)"""
     digits = load_mnist()
-    train, _, test = split_data(LocalLabeledDataSet((digits.features / 255.0, digits.labels)),
-                                [0.7, 0.15, 0.15], seed=123, balanced=True)
-    network = NeuralNetwork(NetworkParameters([784, 256, 128, 10], dropout_ratios=[0, 0.2, 0.2],
-                                              strength_l1=0.0, seed=123))
-    network.fit(train, mini_batch=64, parallelism=2, engine="spark", valid_iters=100,
-                stops=[criterion["MaxIterations"](12)],
+    train, valid, test = split_data(LocalLabeledDataSet((digits.features / 255.0,
+                                                         digits.labels)),
+                                    [0.7, 0.15, 0.15], seed=123, balanced=True)
+    network = NeuralNetwork(NetworkParameters([784, 256, 128, 10],
+                                              dropout_ratios=[0.1, 0.3, 0.3], strength_l1=0.0,
+                                              seed=123))
+    network.fit(train, valid, mini_batch=64, parallelism=2, engine="spark", valid_iters=1,
+                keep_best=True, stops=[criterion["MaxIterations"](25)],
                 optimizer_params=OptimizerParameters(
-                    "GD", {"step-rate": 0.1, "momentum": 0.9}, merge_criter="avg",
+                    "GD", {"step-rate": 0.05, "momentum": 0.9}, merge_criter="avg",
                     stops=[criterion["MaxIterations"](80)], sampling="fresh", keep_state=True))
     assert network.evaluate(test, measure="Accuracy") >= 0.93
 

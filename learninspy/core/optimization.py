@@ -139,14 +139,37 @@ class Optimizer:
         """Set every gradient of the model to zero."""
         self.model._grads[...] = 0
 
+    #: Factor the rule wants its gradients multiplied by (see :meth:`_apply`); the iterator
+    #: folds it into backpropagation, :meth:`step` applies it to the model's gradients.
+    gradient_scale = 1.0
+
     def step(self):
         """Update the parameters from the gradients now in the model."""
         self.state["steps"] += 1
-        self._apply(self.model._params, self.model._grads, self.state)
+        grads = self.model._grads
+        if self.gradient_scale != 1.0:
+            grads = grads * self.model.dtype.type(self.gradient_scale)
+        self._apply(self.model._params, grads, self.state, self._scratch)
         self.n_iter += 1
 
-    def _apply(self, params, grads, state):
+    def _apply(self, params, grads, state, scratch):
+        """Update ``params`` in place from ``grads`` (already multiplied by
+        ``gradient_scale``); ``state`` holds the slot vectors (and 'steps') and ``scratch`` is
+        free space, all shaped like ``params`` -- the whole model's vectors, or one layer's
+        segment of them."""
         raise NotImplementedError
+
+    def _update_segment(self, segment):
+        """Apply the rule to one layer's segment of the vectors, as soon as backpropagation
+        is done with it: its values are still in the processor's cache, which makes the
+        update several times cheaper than one pass over every vector after the backward."""
+        views = self._segment_views.get(segment.start)
+        if views is None or views[0].base is not self.model._params:
+            views = self._segment_views[segment.start] = (
+                self.model._params[segment], self.model._grads[segment],
+                {key: value[segment] if value.ndim else value
+                 for key, value in self.state.items()}, self._scratch[segment])
+        self._apply(*views)
 
     # --- The documented iterator --------------------------------------------------------------
 
@@ -163,15 +186,20 @@ class Optimizer:
         self.stops.reset()
         needs_hits = "hits" in self.stops.keys
         measure = self.model.check_measure(self.measure)
+        self._segment_views = {}
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             while not self.check_stop():
                 features, targets, labels = self.data.next_batch()
-                cost = self.model.loss_and_gradients(features, targets)
-                if not np.isfinite(cost):
+                self.state["steps"] += 1
+                cost = self.model.loss_and_gradients(features, targets,
+                                                     after_layer=self._update_segment,
+                                                     scale=self.gradient_scale)
+                if not np.isfinite(cost):  # returned before any update
+                    self.state["steps"] -= 1
                     self.diverged, self.cost = True, cost
                     return
                 self.cost = cost
-                self.step()
+                self.n_iter += 1
                 if needs_hits:
                     self.hits = self.model._score(features, labels, measure)[0]
                     self._hits_step = self.n_iter
@@ -210,18 +238,21 @@ class GD(Optimizer):
               "momentum_type": ("standard", "nesterov")}
     slots = ("velocity",)
 
-    def _apply(self, params, grads, state):
-        lr, mu = self.options["step-rate"], self.options["momentum"]
-        scaled = np.multiply(grads, lr, out=self._scratch)  # lr g
+    @property
+    def gradient_scale(self):
+        return self.options["step-rate"]  # the gradients arrive as lr g: one pass saved
+
+    def _apply(self, params, grads, state, scratch):
+        mu = self.options["momentum"]
         if mu == 0:
-            params -= scaled
+            params -= grads
             return
         velocity = state["velocity"]
         velocity *= mu
-        velocity -= scaled
+        velocity -= grads
         if self.options["momentum_type"] == "nesterov":
-            params -= scaled
-            params += velocity * params.dtype.type(mu)
+            params -= grads
+            params += np.multiply(velocity, mu, out=scratch)
         else:
             params += velocity
 
@@ -244,11 +275,11 @@ class Adadelta(Optimizer):
               "offset": _positive}
     slots = ("mean_square_grad", "mean_square_step", "step")
 
-    def _apply(self, params, grads, state):
+    def _apply(self, params, grads, state, scratch):
         d, eps = self.options["decay"], self.options["offset"]
         lr, mu = self.options["step-rate"], self.options["momentum"]
         msg, msd, step = state["mean_square_grad"], state["mean_square_step"], state["step"]
-        tmp = self._scratch
+        tmp = scratch
         msg *= d
         np.multiply(grads, grads, out=tmp)
         tmp *= 1 - d
@@ -284,10 +315,10 @@ class Adam(Optimizer):
               "offset": _positive}
     slots = ("mean", "mean_square")
 
-    def _apply(self, params, grads, state):
+    def _apply(self, params, grads, state, scratch):
         b1, b2 = self.options["beta1"], self.options["beta2"]
         t = float(state["steps"])
-        m, v, tmp = state["mean"], state["mean_square"], self._scratch
+        m, v, tmp = state["mean"], state["mean_square"], scratch
         m *= b1
         np.multiply(grads, 1 - b1, out=tmp)
         m += tmp
@@ -320,9 +351,9 @@ class RMSProp(Optimizer):
               "offset": _positive}
     slots = ("mean_square", "step")
 
-    def _apply(self, params, grads, state):
+    def _apply(self, params, grads, state, scratch):
         d, mu, lr = self.options["decay"], self.options["momentum"], self.options["step-rate"]
-        ms, step, tmp = state["mean_square"], state["step"], self._scratch
+        ms, step, tmp = state["mean_square"], state["step"], scratch
         ms *= d
         np.multiply(grads, grads, out=tmp)
         tmp *= 1 - d

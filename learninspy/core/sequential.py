@@ -57,6 +57,16 @@ def _first_bad_row(mask):
     return int(rows[0]) if rows.size else None
 
 
+def _first_non_finite_row(X, rows=16384):
+    """The first row of ``X`` holding a NaN or an infinity, or None. Scans in blocks of rows,
+    so that checking a large data set never doubles its memory."""
+    for start in range(0, len(X), rows):
+        bad = _first_bad_row(np.isfinite(X[start:start + rows]))
+        if bad is not None:
+            return start + bad
+    return None
+
+
 def _from_pickle(payload, classes):
     """Rebuild a pickled model, after registering the model's and the layers' classes that
     travelled with it: so a Spark worker finds even a class it never imported (unpickling a
@@ -109,7 +119,7 @@ class Sequential:
         self.history = None
         self._rng = np.random.default_rng(self.seed_entropy)
         self._params = self._grads = self._state = None
-        self._n_regularized = 0
+        self._segments, self._regularized = [], []
         for layer in layers:
             self.add(layer)
         if self.input_shape is not None:
@@ -154,32 +164,43 @@ class Sequential:
         return self.layers[-1].output_shape
 
     def _pack(self):
-        """Move all parameters, gradients and state into the model's flat vectors."""
+        """Move all parameters, gradients and state into the model's flat vectors.
+
+        Each layer's parameters form one contiguous segment of the vectors, in layer order,
+        so that an optimizer can update a layer as soon as its gradients exist (see
+        :meth:`loss_and_gradients`), while they are still in the processor's cache.
+        """
         entries = [(layer, name) for layer in self.layers for name in layer.params]
-        entries.sort(key=lambda entry: entry[1] not in entry[0].regularized)  # stable
-        self._n_regularized = sum(layer.params[name].size for layer, name in entries
-                                  if name in layer.regularized)
-        self._params = self._flatten(entries, "params")
-        self._grads = self._flatten(entries, "grads")
-        self._state = self._flatten(
+        self._params, places = self._flatten(entries, "params")
+        self._grads, _ = self._flatten(entries, "grads")
+        self._state, _ = self._flatten(
             [(layer, name) for layer in self.layers for name in layer.state], "state")
+        self._segments, self._regularized = [], []
+        for layer in self.layers:
+            slices = [places[id(layer), name] for name in layer.params]
+            self._segments.append(slice(slices[0].start, slices[-1].stop) if slices else None)
+            self._regularized.append([places[id(layer), name] for name in layer.params
+                                      if name in layer.regularized])
         trainable_before = False
         for layer in self.layers:
             layer.propagate_grad = trainable_before
             trainable_before = trainable_before or bool(layer.params)
 
     def _flatten(self, entries, attribute):
+        """One flat vector holding the arrays ``entries`` name, which become views into it;
+        returns the vector and each entry's slice."""
         size = sum(getattr(layer, attribute)[name].size for layer, name in entries)
         flat = np.zeros(size, dtype=self.dtype)
-        offset = 0
+        places, offset = {}, 0
         for layer, name in entries:
             arrays = getattr(layer, attribute)
             value = arrays[name]
-            view = flat[offset:offset + value.size].reshape(value.shape)
-            view[...] = value
-            arrays[name] = view
+            place = slice(offset, offset + value.size)
+            flat[place].reshape(value.shape)[...] = value
+            arrays[name] = flat[place].reshape(value.shape)
+            places[id(layer), name] = place
             offset += value.size
-        return flat
+        return flat, places
 
     # --- Parameters as vectors ----------------------------------------------------------------
 
@@ -343,7 +364,7 @@ class Sequential:
                 raise ValueError(f"features have {width} columns per example but the model "
                                  f"takes inputs of shape {self.input_shape}")
         X = X.astype(self.dtype, copy=False)
-        bad = _first_bad_row(np.isfinite(X))
+        bad = _first_non_finite_row(X)
         if bad is not None:
             raise ValueError(f"features contain NaN or inf (first at row {bad})")
         return X
@@ -375,7 +396,7 @@ class Sequential:
         if y.shape[1] != outputs:
             raise ValueError(f"targets have {y.shape[1]} values per example but the model has "
                              f"{outputs} outputs")
-        bad = _first_bad_row(np.isfinite(y))
+        bad = _first_non_finite_row(y)
         if bad is not None:
             raise ValueError(f"targets contain NaN or inf (first at row {bad})")
         return y
@@ -430,45 +451,71 @@ class Sequential:
         for layer in self.layers:
             layer.rng = rng
 
-    def loss_and_gradients(self, x, target_matrix):
+    def loss_and_gradients(self, x, target_matrix, after_layer=None, scale=1.0):
         """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
         and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients in every
-        layer's ``grads`` (and the model's flat gradient vector)."""
+        layer's ``grads`` (and the model's flat gradient vector).
+
+        Args:
+            x: a batch, (n, *input_shape).
+            target_matrix: what the loss compares the outputs with (``target_matrix``).
+            after_layer: optional ``function(segment)`` called as soon as a layer's gradients
+                (penalties included) are complete, with the slice of the flat vectors that
+                holds that layer's parameters -- once backpropagation has used them, so an
+                optimizer may update them then. With it, a cost that is not finite returns
+                before any gradient is computed.
+            scale: factor applied to the gradients, not to the cost: an optimizer can fold
+                its step rate into backpropagation (the delta is scaled by 1/n anyway) and
+                save a pass over every parameter.
+        """
         record = self.loss_record
         output = self.forward(x, training=True)
         cost = record.function(output, target_matrix)
+        if after_layer is not None and not np.isfinite(cost):
+            return cost
         delta = record.derivative(output, target_matrix)
-        delta *= 1.0 / len(x)
-        last = self.layers[-1]
-        if record.fused_with is not None:
-            if getattr(last, "output_activation", None) != record.fused_with:
-                raise ValueError(f"the {record.name} loss needs a last layer with a "
-                                 f"{record.fused_with} output, got {last.describe()}")
-            grad = last.backward_preactivation(delta)
-            if grad is not None:
-                for layer in reversed(self.layers[:-1]):
-                    grad = layer.backward(grad)
-                    if grad is None:
-                        break
-        else:
-            self.backward(delta)
-        return cost + self.add_penalties()
+        delta *= scale / len(x)
+        last = len(self.layers) - 1
+        fused = record.fused_with is not None
+        if fused and getattr(self.layers[last], "output_activation", None) != record.fused_with:
+            raise ValueError(f"the {record.name} loss needs a last layer with a "
+                             f"{record.fused_with} output, got {self.layers[last].describe()}")
+        cost += self._own_penalties()
+        grad = delta
+        for index in range(last, -1, -1):
+            layer = self.layers[index]
+            grad = layer.backward_preactivation(grad) if fused and index == last \
+                else layer.backward(grad)
+            cost += self._penalize(index, scale)
+            if after_layer is not None and self._segments[index] is not None:
+                after_layer(self._segments[index])
+            if grad is None:
+                break
+        return cost
+
+    def _own_penalties(self):
+        return sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
+
+    def _penalize(self, index, scale=1.0):
+        """Add the L1 / L2 penalties' gradients (times ``scale``) of layer ``index``; return
+        their cost."""
+        cost = 0.0
+        for place in self._regularized[index]:
+            weights, grads = self._params[place], self._grads[place]
+            if self.strength_l2:
+                cost += 0.5 * self.strength_l2 * float(np.dot(weights, weights))
+                grads += weights * self.dtype.type(self.strength_l2 * scale)
+            if self.strength_l1:
+                cost += self.strength_l1 * float(np.abs(weights).sum())
+                grads += np.sign(weights) * self.dtype.type(self.strength_l1 * scale)
+        return cost
 
     def add_penalties(self):
         """Add the gradients of the L1 / L2 penalties (``strength_l1``, ``strength_l2``) on the
         regularised parameters to the model's gradients; return the cost of every penalty:
         those, and the layers' own ``penalty`` of the last training pass (e.g. a sparsity
         term, whose gradient the layer's backward already added)."""
-        cost = sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
-        weights = self._params[:self._n_regularized]
-        grads = self._grads[:self._n_regularized]
-        if self.strength_l2:
-            cost += 0.5 * self.strength_l2 * float(np.dot(weights, weights))
-            grads += weights * self.dtype.type(self.strength_l2)
-        if self.strength_l1:
-            cost += self.strength_l1 * float(np.abs(weights).sum())
-            grads += np.sign(weights) * self.dtype.type(self.strength_l1)
-        return cost
+        return self._own_penalties() + sum(self._penalize(i) for i in range(len(self.layers)))
 
     def _predict_arrays(self, X):
         widest = max(int(np.prod(layer.output_shape)) for layer in self.layers)

@@ -13,6 +13,8 @@ class _Cursor:
         self.order, self.position = rng.permutation(indices), 0
 
     def take(self, count):
+        if count <= 0:
+            return self.order[:0]
         parts = []
         while count > 0:
             if self.position == len(self.order):
@@ -28,8 +30,9 @@ class BatchSampler:
     """Row indices of mini-batches drawn from a data set of ``n`` rows.
 
     Each example is drawn once per pass over the data (the order reshuffled at every pass).
-    Balanced sampling gives every class present the same share of the batch (the remainder
-    going to randomly chosen classes); each class then has its own pass.
+    Balanced sampling gives every class present the same share of the batch; the remainder
+    goes to classes taken in turn from a shuffled order of the classes, so that over batches
+    every class gets as many rows. Each class then has its own pass.
 
     Args:
         n: number of rows.
@@ -47,12 +50,14 @@ class BatchSampler:
             order = np.argsort(classes, kind="stable")
             splits = np.flatnonzero(np.diff(classes[order])) + 1
             self._cursors = [_Cursor(group, self.rng) for group in np.split(order, splits)]
+            self._turns = _Cursor(np.arange(len(self._cursors)), self.rng)
 
     def sample(self, size):
         """Indices of one batch of ``size`` rows (an int array)."""
-        if len(self._cursors) == 1:
+        if len(self._cursors) == 1 or size <= 0:
             return self._cursors[0].take(size)
         share, remainder = divmod(size, len(self._cursors))
-        counts = np.full(len(self._cursors), share)
-        counts[self.rng.choice(len(self._cursors), remainder, replace=False)] += 1
+        counts = [share] * len(self._cursors)
+        for k in self._turns.take(remainder):
+            counts[k] += 1
         return np.concatenate([c.take(k) for c, k in zip(self._cursors, counts) if k])

@@ -16,7 +16,7 @@ import time
 from benchmarks import common
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-SECTIONS = ("throughput", "accuracy", "prediction", "memory", "spark")
+SECTIONS = ("throughput", "accuracy", "prediction", "memory", "seeds", "search", "spark")
 
 
 def _table(header, rows):
@@ -116,6 +116,35 @@ def memory_section(report, quick):
                                   "ratio"], rows) + \
         "\n\nTraining 784-512-512-10 on 200,000 x 784 float32; peak RSS above the process's " \
         "own baseline, against data + weights + gradients + velocity."
+
+
+def seeds_section(report, quick):
+    from benchmarks import seed_tasks
+    result = seed_tasks.run(("iris", "moons") if quick else tuple(seed_tasks.TASKS))
+    tools = list(seed_tasks.TOOLS)
+    rows = []
+    for task, by_tool in result.items():
+        measure = "accuracy" if "accuracy" in next(iter(by_tool.values())) else "RMSE"
+        rows.append([task, measure] + [
+            f"{by_tool[t][measure]:.3f} in {by_tool[t]['seconds']:.1f}s" if t in by_tool else "-"
+            for t in tools])
+    report["seeds"] = result
+    return "Seed tasks", _table(["task", "test measure"] + tools, rows) + \
+        "\n\nHeld-out quality and training time of each demo's network on its seeded split; " \
+        "RMSE in the targets' units (MW for CCPP, k$ for Boston)."
+
+
+def search_section(report, quick):
+    from benchmarks import search_workers
+    result = search_workers.run(quick=quick)
+    report["search"] = result
+    ratio = result["seconds"][2] / result["seconds"][1]
+    return "Random search", (
+        f"{result['candidates']} candidates of the spiral network (2-100-3, "
+        f"{result['iterations']} iterations each): one worker process "
+        f"{result['seconds'][1]:.1f}s, two {result['seconds'][2]:.1f}s, ratio {ratio:.2f} "
+        "(target < 0.7); the same table of scores both ways: "
+        f"{result['same_table']}.")
 
 
 def spark_section(report, quick):

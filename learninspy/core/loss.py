@@ -77,8 +77,8 @@ def get(loss):
 
 def _mean_over_examples(per_example):
     """Sum over the last axis, then the mean over examples when there is a batch."""
-    total = per_example.sum(axis=-1)
-    return float(total.mean()) if total.ndim else float(total)
+    total = float(per_example.sum())
+    return total / len(per_example) if per_example.ndim > 1 else total
 
 
 def softmax(z, out=None):
@@ -107,7 +107,7 @@ def _log_clipped(p):
     """log(p), with p clipped at the smallest positive normal number of its dtype so that
     log(0) never happens."""
     tiny = np.finfo(p.dtype if p.dtype.kind == "f" else np.float64).tiny
-    return np.log(np.clip(p, tiny, 1.0))
+    return np.log(np.minimum(np.maximum(p, tiny), 1.0))
 
 
 @register("CrossEntropy", derivative=_output_minus_target, fused_with="Softmax")

@@ -40,6 +40,11 @@ __all__ = ["OptimizerParameters", "Optimizer", "GD", "Adadelta", "Adam", "RMSPro
 
 logger = logging.getLogger(__name__)
 
+#: Parameters from which the optimizer's iterator updates a model layer by layer, as soon as
+#: backpropagation leaves each layer, rather than all at once after it (see
+#: ``Sequential.loss_and_gradients``): about where the vectors stop fitting the caches.
+LAYERWISE_UPDATE_SIZE = 2 ** 16
+
 
 # --- Option checks ----------------------------------------------------------------------------
 
@@ -187,17 +192,23 @@ class Optimizer:
         needs_hits = "hits" in self.stops.keys
         measure = self.model.check_measure(self.measure)
         self._segment_views = {}
+        # Layer by layer while the vectors would leave the caches between backward and update;
+        # a small model's whole vectors stay cached, and one update costs fewer calls.
+        by_layer = self.model.count_params >= LAYERWISE_UPDATE_SIZE
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             while not self.check_stop():
                 features, targets, labels = self.data.next_batch()
                 self.state["steps"] += 1
-                cost = self.model.loss_and_gradients(features, targets,
-                                                     after_layer=self._update_segment,
-                                                     scale=self.gradient_scale)
-                if not np.isfinite(cost):  # returned before any update
+                cost = self.model.loss_and_gradients(
+                    features, targets, after_layer=self._update_segment if by_layer else None,
+                    scale=self.gradient_scale)
+                if not np.isfinite(cost):  # returned before any update (by layer), or skip it
                     self.state["steps"] -= 1
                     self.diverged, self.cost = True, cost
                     return
+                if not by_layer:
+                    self._apply(self.model._params, self.model._grads, self.state,
+                                self._scratch)
                 self.cost = cost
                 self.n_iter += 1
                 if needs_hits:

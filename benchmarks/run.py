@@ -53,24 +53,28 @@ def throughput_section(report, quick):
     return "Training throughput", text
 
 
+def _accuracy_table(curves, budget):
+    rows = [[name, _number(c["time_to_0.90"], 2), _number(c["time_to_0.93"], 2),
+             _number(c["best"], 3)] for name, c in curves.items()]
+    return _table(["tool", "s to 0.90", "s to 0.93", f"best in {budget} s"], rows) + (
+        "\n\nMNIST-5k, stratified 70/15/15 split (test: 750 digits); seconds of training, "
+        "scoring excluded.")
+
+
 def accuracy_section(report, quick):
     from benchmarks import time_to_accuracy as tta
     data = common.mnist_split()
-    budget = 15 if quick else 60
+    budget = 10 if quick else 60
     curves = {"learninspy": tta.learninspy_curve(data, budget)}
     for name, function in (("PyTorch", tta.torch_curve), ("scikit-learn", tta.sklearn_curve)):
         try:
             curves[name] = function(data, budget)
         except ImportError:
             print(f"  {name} not installed; install the 'bench' extra")
-    rows = [[name, _number(c["time_to_0.90"], 2), _number(c["time_to_0.93"], 2),
-             _number(c["best"], 3)] for name, c in curves.items()]
-    text = _table(["tool", "s to 0.90", "s to 0.93", f"best in {budget} s"], rows)
-    text += ("\n\nMNIST-5k, stratified 70/15/15 split (test: 750 digits); seconds of training, "
-             "scoring excluded.")
     report["accuracy"] = curves
+    report["accuracy_budget"] = budget
     _plot_curves(curves)
-    return "Time to accuracy", text
+    return "Time to accuracy", _accuracy_table(curves, budget)
 
 
 def _plot_curves(curves):
@@ -97,7 +101,7 @@ def _plot_curves(curves):
 def prediction_section(report, quick):
     from benchmarks import prediction
     X, _ = common.synthetic(10000)
-    result = prediction.run(X, repeats=3 if quick else 5)
+    result = prediction.run(X, repeats=5 if quick else 9)
     tools = sorted({t for rates in result.values() for t in rates})
     rows = [[batch] + [_number(rates.get(t)) for t in tools] for batch, rates in result.items()]
     report["prediction"] = result
@@ -151,7 +155,15 @@ def spark_section(report, quick):
     from benchmarks import spark_engine
     result = spark_engine.run(quick=quick)
     report["spark"] = result
-    return "Spark engine", spark_engine.describe(result)
+    text = spark_engine.describe(result)
+    if "accuracy" in report:  # one table and one plot with every tool
+        curves = dict(report["accuracy"])
+        curves["learninspy on Spark local[2]"] = result["accuracy"]["learninspy"]
+        curves["Spark MLlib MLP"] = result["accuracy"]["MLlib"]
+        _plot_curves(curves)
+        text += "\n\nTime to accuracy, every tool:\n\n" + _accuracy_table(
+            curves, report["accuracy_budget"])
+    return "Spark engine", text
 
 
 def main(argv=None):
@@ -176,8 +188,10 @@ def main(argv=None):
     started = time.perf_counter()
     for name in sections:
         print(f"== {name}", flush=True)
+        section_started = time.perf_counter()
         title, text = globals()[f"{name}_section"](report, arguments.quick)
-        print(text + "\n", flush=True)
+        print(text, flush=True)
+        print(f"({name}: {time.perf_counter() - section_started:.0f}s)\n", flush=True)
         parts.append(f"## {title}\n\n{text}")
     report["seconds"] = time.perf_counter() - started
     with open(os.path.join(RESULTS, "latest.md"), "w") as stream:

@@ -1,10 +1,10 @@
 """Training data as the optimizers consume it: checked arrays and sources of mini-batches."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from learninspy.utils.sampling import BatchSampler
+from learninspy.utils.sampling import BatchSampler, class_groups
 
 __all__ = ["TrainingSet", "FixedBatch", "SampledBatches"]
 
@@ -26,6 +26,7 @@ class TrainingSet:
     targets: np.ndarray
     labels: np.ndarray
     classes: np.ndarray = None
+    _groups: list = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, model, data):
@@ -49,7 +50,11 @@ class TrainingSet:
 
     def sampler(self, rng, balanced=True):
         """A :class:`BatchSampler` over these rows, class-balanced when asked and possible."""
-        return BatchSampler(len(self), self.classes if balanced else None, rng)
+        if not balanced or self.classes is None:
+            return BatchSampler(len(self), None, rng)
+        if self._groups is None:  # every replica run samples these rows: group them once
+            self._groups = class_groups(self.classes)
+        return BatchSampler(len(self), rng=rng, groups=self._groups)
 
 
 class FixedBatch:

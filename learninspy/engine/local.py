@@ -11,11 +11,12 @@ fit runs every replica with one BLAS thread -- as Spark tasks do -- and its weig
 bit-identical whatever the scheduling and whichever engine ran it.
 """
 
+import contextlib
 import os
 import queue
 from concurrent.futures import ThreadPoolExecutor
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from learninspy.core.batches import TrainingSet
 from learninspy.core.optimization import optimize
@@ -24,6 +25,16 @@ __all__ = ["LocalEngine", "available_cores"]
 
 #: Multiply-adds per step (parameters x batch rows) above which replicas run in threads.
 THREADING_THRESHOLD = 2_000_000
+
+_controller = None
+
+
+def single_blas_thread():
+    """A context limiting BLAS to one thread (the loaded libraries are looked up once)."""
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
 
 
 def available_cores():
@@ -89,8 +100,8 @@ class _LocalRunner:
 
     def run(self, weights, state, optimizer_state, seeds):
         threaded = self._executor is not None and len(seeds) > 1
-        blas_threads = 1 if threaded or self.reproducible else None
-        with threadpool_limits(limits=blas_threads, user_api="blas"):
+        limited = threaded or self.reproducible
+        with single_blas_thread() if limited else contextlib.nullcontext():
             if not threaded:
                 return [self._replica(weights, state, optimizer_state, s) for s in seeds]
             return list(self._executor.map(

@@ -211,15 +211,27 @@ def _partial_score(model, features, labels):
     return np.bincount(labels * k + predicted, minlength=k * k).reshape(k, k)
 
 
-def _score_blocks(model, blas, blocks):
+def _score_blocks(shared, blas, blocks):
+    model = shared.value.loaded
     with _blas_threads(blas):
         return [_partial_score(model, *model.labeled_arrays(block)) for block in blocks]
 
 
-def _score_files(model, blas, handles):
+def _score_files(shared, blas, handles):
+    model = shared.value.loaded
     with _blas_threads(blas):
         return [_partial_score(model, training_set.features, training_set.labels)
                 for training_set in (_open(model, h) for h in handles if h["prefix"])]
+
+
+def _scored(context, model, rdd, task):
+    """The parts of a score, from one job of ``task`` over ``rdd``, the model broadcast
+    (a task closure would carry the whole model in every task)."""
+    shared = context.broadcast(_Cloudpickled(model))
+    try:
+        return rdd.mapPartitions(partial(task, shared, _task_cpus(context))).collect()
+    finally:
+        shared.destroy()
 
 
 def _merged_score(model, parts, measure):
@@ -269,9 +281,8 @@ def _predict_frame_rows(model, column, blas, rows):
 
 def score(model, data, measure):
     """The score of ``model`` on distributed ``data`` (checked), from one Spark job."""
-    blas = _task_cpus(data.context)
-    parts = data.blocks.mapPartitions(partial(_score_blocks, model, blas)).collect()
-    return _merged_score(model, parts, measure)
+    return _merged_score(model, _scored(data.context, model, data.blocks, _score_blocks),
+                         measure)
 
 
 def evaluate(model, data, predictions=False, measure=None):
@@ -487,9 +498,8 @@ class _FilesRunner(_Runner):
     def score_train(self, model, measure):
         if self._replicas is None:  # not trained yet: score on the data set itself
             return score(model, self.data, measure)
-        parts = self._replicas.mapPartitions(
-            partial(_score_files, model, self._task["blas"])).collect()
-        return _merged_score(model, parts, measure)
+        return _merged_score(model, _scored(self.context, model, self._replicas, _score_files),
+                             measure)
 
     def close(self):
         super().close()

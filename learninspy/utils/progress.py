@@ -47,7 +47,7 @@ class _Reporter:
         evaluated = not math.isnan(history.valid[-1])
         if self.verbose == 2 or (self.verbose == 1 and evaluated):
             logger.info(self.describe(history))
-        else:
+        elif logger.isEnabledFor(logging.DEBUG):
             logger.debug(self.describe(history))
 
     def close(self, history):
@@ -70,7 +70,8 @@ class _ProgressLine(_Reporter):
         self.bar.set_postfix_str(f"cost={_format(history.cost[-1])} train={_format(train)} "
                                  f"valid={_format(valid)}", refresh=False)
         self.bar.update(1)
-        logger.debug(self.describe(history))
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(self.describe(history))
 
     def close(self, history):
         self.bar.close()

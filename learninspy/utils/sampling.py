@@ -2,7 +2,13 @@
 
 import numpy as np
 
-__all__ = ["BatchSampler"]
+__all__ = ["BatchSampler", "class_groups"]
+
+
+def class_groups(classes):
+    """The row indices of each class present in ``classes`` (an int array), by class."""
+    order = np.argsort(classes, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(classes[order])) + 1)
 
 
 class _Cursor:
@@ -38,18 +44,19 @@ class BatchSampler:
         n: number of rows.
         classes: optional int array of shape (n,), the class of each row, for balanced batches.
         rng: numpy Generator.
+        groups: optional ``class_groups(classes)``, computed once by the caller when it draws
+            from the same rows again and again.
     """
 
-    def __init__(self, n, classes=None, rng=None):
+    def __init__(self, n, classes=None, rng=None, groups=None):
         if n < 1:
             raise ValueError("cannot sample mini-batches from an empty data set")
         self.rng = rng if rng is not None else np.random.default_rng()
-        if classes is None:
+        if classes is None and groups is None:
             self._cursors = [_Cursor(np.arange(n), self.rng)]
         else:
-            order = np.argsort(classes, kind="stable")
-            splits = np.flatnonzero(np.diff(classes[order])) + 1
-            self._cursors = [_Cursor(group, self.rng) for group in np.split(order, splits)]
+            groups = class_groups(classes) if groups is None else groups
+            self._cursors = [_Cursor(group, self.rng) for group in groups]
             self._turns = _Cursor(np.arange(len(self._cursors)), self.rng)
 
     def sample(self, size):

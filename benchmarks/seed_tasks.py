@@ -61,8 +61,8 @@ def sklearn_task(task):
     hidden, activation, rate, batch = TASKS[task][4:8]
     classification = task in ("iris", "moons", "spiral")
     kind = MLPClassifier if classification else MLPRegressor
-    model = kind(hidden, activation=activation, solver="adam", learning_rate_init=rate,
-                 batch_size=batch, max_iter=500, random_state=0)
+    model = kind(hidden_layer_sizes=hidden, activation=activation, solver="adam",
+                 learning_rate_init=rate, batch_size=batch, max_iter=500, random_state=0)
     mean, std = (0.0, 1.0) if classification else (y.mean(), y.std())
     started = time.perf_counter()
     with warnings.catch_warnings():

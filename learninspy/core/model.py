@@ -393,23 +393,21 @@ class NeuralNetwork(Sequential):
 
     # --- Documented costs and norms -----------------------------------------------------------
 
-    def l1(self):
-        """L1 = lambda_1 sum_l L_1(W^l), and the list of its gradients, one per layer."""
+    def _norm(self, norm, strength):
         cost, grads = 0.0, []
         for layer in self.list_layers:
-            c, g = layer.l1()
+            c, g = getattr(layer, norm)()
             cost += c
-            grads.append(g * self.params.strength_l1)
-        return cost * self.params.strength_l1, grads
+            grads.append(g * strength)
+        return cost * strength, grads
+
+    def l1(self):
+        """L1 = lambda_1 sum_l L_1(W^l), and the list of its gradients, one per layer."""
+        return self._norm("l1", self.params.strength_l1)
 
     def l2(self):
         """L2 = lambda_2 sum_l L_2(W^l), with L_2(W) = 1/2 sum W^2, and its gradients."""
-        cost, grads = 0.0, []
-        for layer in self.list_layers:
-            c, g = layer.l2()
-            cost += c
-            grads.append(g * self.params.strength_l2)
-        return cost * self.params.strength_l2, grads
+        return self._norm("l2", self.params.strength_l2)
 
     def cost_overall(self, data):
         """Mean cost over a batch of M examples plus the norms,

@@ -31,8 +31,8 @@ class Curve:
     def summary(self):
         reached = {f"time_to_{t:.2f}": next((s for s, a in self.points if a >= t), None)
                    for t in THRESHOLDS}
-        inside = [a for s, a in self.points if s <= self.budget] or [0.0]
-        return dict(reached, best=max(inside), points=self.points)
+        inside = [a for s, a in self.points if s <= self.budget]
+        return dict(reached, best=max(inside, default=None), points=self.points)
 
 
 def learninspy_curve(data, budget, engine=None, parallelism=1):

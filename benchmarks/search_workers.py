@@ -13,7 +13,7 @@ def run(quick=False):
                                     balanced=True)
     template = NetworkParameters([2, 100, 3], activation=True, dropout_ratios=False,
                                  strength_l1=False, strength_l2=True)
-    candidates, iterations = (4, 20) if quick else (8, 200)
+    candidates, iterations = (4, 100) if quick else (8, 200)
     options = dict(mini_batch=32, parallelism=1, valid_iters=10, reproducible=True,
                    stops=[criterion["MaxIterations"](iterations)],
                    optimizer_params=OptimizerParameters(

@@ -77,6 +77,16 @@ def mnist_split(seed=123):
             for d in split_data(digits, [0.7, 0.15, 0.15], seed=seed, balanced=True)]
 
 
+def torch_steps(model, optimizer, loss, inputs, targets, batch, steps, generator):
+    """``steps`` PyTorch training steps, each on ``batch`` rows drawn with ``generator``."""
+    import torch
+    for _ in range(steps):
+        index = torch.randint(len(inputs), (batch,), generator=generator)
+        optimizer.zero_grad()
+        loss(model(inputs[index]), targets[index]).backward()
+        optimizer.step()
+
+
 def save_json(path, data):
     with open(path, "w") as stream:
         json.dump(data, stream, indent=2, default=float)

@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 
+from benchmarks.common import torch_steps
+
 #: task -> (data, split, stratified, scaled, hidden units, activation, step rate, batch, steps)
 TASKS = {
     "iris": ("iris", [0.7, 0.3], True, False, [10], "tanh", 0.01, 32, 150 * 10),
@@ -95,11 +97,7 @@ def torch_task(task):
     loss = torch.nn.CrossEntropyLoss() if classification else torch.nn.MSELoss()
     generator = torch.Generator().manual_seed(0)
     started = time.perf_counter()
-    for _ in range(steps):
-        index = torch.randint(len(inputs), (batch,), generator=generator)
-        optimizer.zero_grad()
-        loss(model(inputs[index]), targets[index]).backward()
-        optimizer.step()
+    torch_steps(model, optimizer, loss, inputs, targets, batch, steps, generator)
     seconds = time.perf_counter() - started
     with torch.no_grad():
         output = model(torch.from_numpy(Xt)).numpy()

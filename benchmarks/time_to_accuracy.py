@@ -12,6 +12,8 @@ import time
 
 import numpy as np
 
+from benchmarks.common import torch_steps
+
 SIZES = [784, 256, 128, 10]
 RATE, MOMENTUM, BATCH, EVERY = 0.05, 0.9, 64, 100
 THRESHOLDS = (0.90, 0.93)
@@ -68,11 +70,7 @@ def torch_curve(data, budget):
     while True:
         started = time.perf_counter()
         model.train()
-        for _ in range(EVERY):
-            index = torch.randint(len(X), (BATCH,), generator=generator)
-            optimizer.zero_grad()
-            loss(model(X[index]), y[index]).backward()
-            optimizer.step()
+        torch_steps(model, optimizer, loss, X, y, BATCH, EVERY, generator)
         seconds = time.perf_counter() - started
         model.eval()
         with torch.no_grad():

@@ -394,6 +394,8 @@ class NeuralNetwork(Sequential):
     # --- Documented costs and norms -----------------------------------------------------------
 
     def _norm(self, norm, strength):
+        """The layers' ``norm`` ('l1' or 'l2') summed and scaled by ``strength``, with its
+        gradients."""
         cost, grads = 0.0, []
         for layer in self.list_layers:
             c, g = getattr(layer, norm)()

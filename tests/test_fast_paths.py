@@ -55,7 +55,7 @@ def test_a_diverging_step_updates_nothing(rng):
 
 
 def test_the_blockwise_nan_scan_finds_the_first_bad_row():
-    from learninspy.core.sequential import _first_non_finite_row
+    from learninspy.core.task import _first_non_finite_row
     X = np.zeros((40000, 3), dtype=np.float32)
     assert _first_non_finite_row(X) is None
     X[33000, 1], X[35000, 0] = np.nan, np.inf

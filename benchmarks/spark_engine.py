@@ -107,7 +107,7 @@ def run(quick=False, rows=200_000, master="local[2]"):
         result["overhead"] = overhead(5 if quick else 30)
         result["throughput"] = throughput(session, rows // 4 if quick else rows,
                                           rounds=3 if quick else 6)
-        data, budget = common.mnist_split(), 10 if quick else 60
+        data, budget = common.mnist_split(), 6 if quick else 60
         result["accuracy"] = {
             "learninspy": time_to_accuracy.learninspy_curve(data, budget, engine="spark",
                                                             parallelism=2),

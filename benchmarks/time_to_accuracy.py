@@ -6,8 +6,14 @@ Every tool trains 784-256-128-10 ReLU with dropout 0.2 on the hidden layers, sof
 cross-entropy, SGD with momentum 0.9 at step 0.05, batches of 64, float32, and is scored every
 ``EVERY`` steps -- except scikit-learn, which has no dropout and is scored once per epoch, and
 Spark MLlib's MultilayerPerceptronClassifier, which only offers L-BFGS (layers [784, 128, 10]).
+
+Each tool's accuracies are the same from run to run (every tool is seeded); only its speed
+varies with the machine. So :func:`run` takes each tool's curve from one run over the whole
+budget and its times to the thresholds as medians over that run and more runs that stop at the
+last threshold, the tools taking turns after a warm-up.
 """
 
+import statistics
 import time
 
 import numpy as np
@@ -20,15 +26,17 @@ THRESHOLDS = (0.90, 0.93)
 
 
 class Curve:
-    """(training seconds, test accuracy) points; evaluation time is not counted."""
+    """(training seconds, test accuracy) points; evaluation time is not counted. Training is
+    over once it has used the budget, or has reached the accuracy ``until``."""
 
-    def __init__(self, budget):
-        self.budget, self.points, self.training = budget, [], 0.0
+    def __init__(self, budget, until=None):
+        self.budget, self.until, self.points, self.training = budget, until, [], 0.0
 
     def add(self, seconds, accuracy):
+        """Record one point; True when training is over."""
         self.training += seconds
         self.points.append((self.training, float(accuracy)))
-        return self.training >= self.budget
+        return self.training >= self.budget or (self.until is not None and accuracy >= self.until)
 
     def summary(self):
         reached = {f"time_to_{t:.2f}": next((s for s, a in self.points if a >= t), None)
@@ -37,7 +45,7 @@ class Curve:
         return dict(reached, best=max(inside, default=None), points=self.points)
 
 
-def learninspy_curve(data, budget, engine=None, parallelism=1):
+def learninspy_curve(data, budget, until=None, engine=None, parallelism=1):
     from learninspy.core.model import NetworkParameters, NeuralNetwork
     from learninspy.core.optimization import OptimizerParameters
     from learninspy.core.stops import criterion
@@ -47,7 +55,7 @@ def learninspy_curve(data, budget, engine=None, parallelism=1):
     params = OptimizerParameters("GD", {"step-rate": RATE, "momentum": MOMENTUM},
                                  stops=[criterion["MaxIterations"](EVERY)], sampling="fresh",
                                  keep_state=True, merge_criter="avg")
-    curve, state = Curve(budget), None
+    curve = Curve(budget, until)
     while True:
         started = time.perf_counter()
         network.fit((X, y), mini_batch=BATCH, parallelism=parallelism, valid_iters=10 ** 9,
@@ -56,7 +64,7 @@ def learninspy_curve(data, budget, engine=None, parallelism=1):
             return curve.summary()
 
 
-def torch_curve(data, budget):
+def torch_curve(data, budget, until=None):
     import torch
     torch.manual_seed(0)
     (X, y), _, (Xt, yt) = data
@@ -66,7 +74,7 @@ def torch_curve(data, budget):
                                 torch.nn.Linear(128, 10))
     optimizer = torch.optim.SGD(model.parameters(), lr=RATE, momentum=MOMENTUM)
     loss = torch.nn.CrossEntropyLoss()
-    curve, generator = Curve(budget), torch.Generator().manual_seed(0)
+    curve, generator = Curve(budget, until), torch.Generator().manual_seed(0)
     while True:
         started = time.perf_counter()
         model.train()
@@ -79,17 +87,45 @@ def torch_curve(data, budget):
             return curve.summary()
 
 
-def sklearn_curve(data, budget):
+def sklearn_curve(data, budget, until=None):
     from sklearn.neural_network import MLPClassifier
     (X, y), _, (Xt, yt) = data
     model = MLPClassifier(SIZES[1:-1], solver="sgd", learning_rate_init=RATE, momentum=MOMENTUM,
                           nesterovs_momentum=False, batch_size=BATCH, alpha=0.0, random_state=0)
-    curve, classes = Curve(budget), np.arange(10)
+    curve, classes = Curve(budget, until), np.arange(10)
     while True:
         started = time.perf_counter()
         model.partial_fit(X, y, classes=classes)
         if curve.add(time.perf_counter() - started, model.score(Xt, yt)):
             return curve.summary()
+
+
+TOOLS = {"learninspy": learninspy_curve, "PyTorch": torch_curve, "scikit-learn": sklearn_curve}
+
+
+def run(data, budget, rounds=3):
+    """{tool: summary} of every installed tool in ``TOOLS``: the points and the best accuracy
+    of one run over the whole budget, and the times to the thresholds as medians of ``rounds``
+    runs (that one, and runs stopped at the last threshold)."""
+    curves = {}
+    for name, curve in TOOLS.items():
+        try:
+            curve(data, 1.0, until=THRESHOLDS[0])  # warm-up
+        except ImportError as missing:
+            print(f"  {name}: not installed ({missing.name}); install the 'bench' extra")
+            continue
+        curves[name] = curve
+    results = {name: curve(data, budget) for name, curve in curves.items()}
+    runs = {name: [summary] for name, summary in results.items()}
+    for _ in range(rounds - 1):
+        for name, curve in curves.items():
+            runs[name].append(curve(data, budget, until=THRESHOLDS[-1]))
+    for name, summary in results.items():
+        for key in (f"time_to_{t:.2f}" for t in THRESHOLDS):
+            times = [run[key] for run in runs[name]]
+            summary[key] = None if None in times else statistics.median(times)
+            summary[key + "_runs"] = times
+    return results
 
 
 def mllib_curve(data, budget, session, iterations=(10, 25, 50, 100, 200)):

@@ -33,6 +33,7 @@ import numpy as np
 
 from learninspy.core import stops as _stops
 from learninspy.core.batches import FixedBatch, SampledBatches, TrainingSet
+from learninspy.utils.arrays import aligned_empty, aligned_zeros
 from learninspy.utils.registry import NamedDict
 
 __all__ = ["OptimizerParameters", "Optimizer", "GD", "Adadelta", "Adam", "RMSProp", "Minimizer",
@@ -95,7 +96,7 @@ class Optimizer:
         self.stops = _stops.combine(parameters.stops)
         model._require_built()
         self.state = self.init_state(model.count_params, model.dtype)
-        self._scratch = np.empty(model.count_params, dtype=model.dtype)
+        self._scratch = aligned_empty(model.count_params, model.dtype)
         if data is not None and not hasattr(data, "next_batch"):
             data = FixedBatch(TrainingSet.of(model, data).rows(slice(None)))
         self.data = data
@@ -127,7 +128,7 @@ class Optimizer:
 
     def init_state(self, size, dtype):
         """Zeroed state: one vector per slot, and the step count 'steps'."""
-        state = {slot: np.zeros(size, dtype=dtype) for slot in self.slots}
+        state = {slot: aligned_zeros(size, dtype) for slot in self.slots}
         state["steps"] = np.zeros((), dtype=np.float64)
         return state
 
@@ -169,7 +170,7 @@ class Optimizer:
         is done with it: its values are still in the processor's cache, which makes the
         update several times cheaper than one pass over every vector after the backward."""
         views = self._segment_views.get(segment.start)
-        if views is None or views[0].base is not self.model._params:
+        if views is None:
             views = self._segment_views[segment.start] = (
                 self.model._params[segment], self.model._grads[segment],
                 {key: value[segment] if value.ndim else value

@@ -24,6 +24,7 @@ import numpy as np
 from learninspy.core import loss as losses
 from learninspy.core.layers.base import Layer, register_layer_class
 from learninspy.core.task import Task
+from learninspy.utils.arrays import aligned_zeros
 from learninspy.utils import evaluation
 from learninspy.utils.data import LabeledDataSet, to_arrays
 
@@ -179,7 +180,7 @@ class Sequential(Task):
         """One flat vector holding the arrays ``entries`` name, which become views into it;
         returns the vector and each entry's slice."""
         size = sum(getattr(layer, attribute)[name].size for layer, name in entries)
-        flat = np.zeros(size, dtype=self.dtype)
+        flat = aligned_zeros(size, self.dtype)
         places, offset = {}, 0
         for layer, name in entries:
             arrays = getattr(layer, attribute)

@@ -46,6 +46,8 @@ import inspect
 
 import numpy as np
 
+from learninspy.utils.arrays import aligned_empty
+
 __all__ = ["Layer", "layer_class", "layer_classes", "register_layer_class"]
 
 _LAYER_CLASSES = {}
@@ -142,7 +144,7 @@ class Layer:
         """A scratch array of ``shape``, reused across calls while the shape stays the same."""
         array = self._buffers.get(key)
         if array is None or array.shape != shape or array.dtype != dtype:
-            array = self._buffers[key] = np.empty(shape, dtype=dtype)
+            array = self._buffers[key] = aligned_empty(shape, dtype)
         return array
 
     def ensure_built(self, input_shape, rng, dtype):

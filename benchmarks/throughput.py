@@ -21,40 +21,41 @@ PARAMETERS = sum(a * b + b for a, b in zip(SIZES[:-1], SIZES[1:]))
 FLOP_PER_SAMPLE = 6 * PARAMETERS - 2 * SIZES[0] * SIZES[1]
 
 
-def matmul_peak(size=2048, repeats=5):
-    """float32 matmul GFLOP/s of this machine with the current BLAS threads."""
+def peak_job(size=2048):
+    """One 2048 x 2048 float32 product: the machine's matmul peak with the current BLAS
+    threads, counted in samples of this network (its FLOP over ``FLOP_PER_SAMPLE``)."""
     a = np.random.default_rng(0).standard_normal((size, size), dtype=np.float32)
-    b = a.copy()
-    out = np.empty_like(a)
-    seconds = median_time(lambda: np.matmul(a, b, out=out), repeats=repeats)
-    return 2 * size ** 3 / seconds / 1e9
+    b, out = a.copy(), np.empty_like(a)
+    return lambda: np.matmul(a, b, out=out), 2 * size ** 3 / FLOP_PER_SAMPLE
 
 
-def matmul_ceiling(batch, repeats=5):
-    """Samples/s if a training step were nothing but its matrix products: the 3 forward
-    products, the 3 weight gradients and the 2 input gradients of 784-512-512-10 at this
-    batch, timed alone with preallocated outputs -- the BLAS limit of any NumPy framework."""
+def products_job(batch):
+    """A training step that is nothing but its matrix products: the 3 forward products, the
+    3 weight gradients and the 2 input gradients of 784-512-512-10 at this batch, with
+    preallocated outputs -- the BLAS limit of any NumPy framework."""
     rng = np.random.default_rng(0)
     weights = [rng.standard_normal((a, b), dtype=np.float32) for a, b in zip(SIZES, SIZES[1:])]
     acts = [rng.standard_normal((batch, n), dtype=np.float32) for n in SIZES]
     grads = [np.empty_like(w) for w in weights]
 
     def products():
-        for i, w in enumerate(weights):
-            np.matmul(acts[i], w, out=acts[i + 1])
-        for i in range(len(weights) - 1, -1, -1):
-            np.matmul(acts[i].T, acts[i + 1], out=grads[i])
-            if i:
-                np.matmul(acts[i + 1], weights[i].T, out=acts[i])
-    return 10 * batch / median_time(lambda: [products() for _ in range(10)], repeats=repeats)
+        for _ in range(10):
+            for i, w in enumerate(weights):
+                np.matmul(acts[i], w, out=acts[i + 1])
+            for i in range(len(weights) - 1, -1, -1):
+                np.matmul(acts[i].T, acts[i + 1], out=grads[i])
+                if i:
+                    np.matmul(acts[i + 1], weights[i].T, out=acts[i])
+    return products, 10 * batch
 
 
-def _steps(batch, quick):
-    """Mini-batches per timed run: about 6,000 examples (quick) or 20,000."""
-    return max(12, (6000 if quick else 20000) // batch)
+def _steps(batch):
+    """Mini-batches per timed run: about 6,000 examples, so that the tools' turns are short
+    and a drift of the machine's speed hits them alike."""
+    return max(12, 6000 // batch)
 
 
-def learninspy_job(X, y, batch, quick):
+def learninspy_job(X, y, batch):
     """The training step as a replica of ``fit`` runs it: ``optimize`` with a fresh,
     class-balanced mini-batch every step, the model's checks at the boundary done once."""
     from learninspy.core.batches import TrainingSet
@@ -62,7 +63,7 @@ def learninspy_job(X, y, batch, quick):
     from learninspy.core.optimization import OptimizerParameters, optimize
     from learninspy.core.sequential import Sequential
     from learninspy.core.stops import criterion
-    steps = _steps(batch, quick)
+    steps = _steps(batch)
     model = Sequential([Dense(512, "ReLU"), Dense(512, "ReLU"), Dense(10, "Softmax")],
                        loss="CrossEntropy", input_shape=(784,), seed=0)
     training_set = TrainingSet.of(model, (X, y))
@@ -73,10 +74,10 @@ def learninspy_job(X, y, batch, quick):
             steps * batch)
 
 
-def torch_job(X, y, batch, quick):
+def torch_job(X, y, batch):
     import torch
     torch.manual_seed(0)
-    steps = _steps(batch, quick)
+    steps = _steps(batch)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
     order = torch.randperm(len(X))
 
@@ -98,11 +99,11 @@ def torch_job(X, y, batch, quick):
     return run, steps * batch
 
 
-def sklearn_job(X, y, batch, quick):
+def sklearn_job(X, y, batch):
     import warnings
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
-    n = min(len(X), _steps(batch, quick) * batch)
+    n = min(len(X), _steps(batch) * batch)
 
     def run():
         model = MLPClassifier(SIZES[1:-1], solver="sgd", learning_rate_init=LEARNING_RATE,
@@ -114,8 +115,8 @@ def sklearn_job(X, y, batch, quick):
     return run, n
 
 
-def numpy_job(X, y, batch, quick):
-    steps = _steps(batch, quick)
+def numpy_job(X, y, batch):
+    steps = _steps(batch)
     return lambda: numpy_floor.train(X, y, SIZES, batch, steps), steps * batch
 
 
@@ -123,14 +124,15 @@ TOOLS = {"learninspy": learninspy_job, "PyTorch": torch_job, "scikit-learn": skl
          "NumPy floor": numpy_job}
 
 
-def run(X, y, batches=(32, 128, 512), quick=False, tools=None, repeats=3):
-    """{batch: {tool: samples/s}} plus the peak and the flop count.
+def run(X, y, batches=(32, 128, 512), tools=None, rounds=3):
+    """{batch: {tool: samples/s}}, the matrix products alone and the matmul peak included,
+    and the flop count.
 
-    The tools take turns -- a warm-up of each, then ``repeats`` rounds in which each runs
-    once -- and each figure is the median of its rounds: a machine whose speed drifts
-    affects every tool alike.
+    At each batch the tools take turns -- a warm-up of each, then ``rounds`` rounds in which
+    each runs once -- and each figure is the median of its rounds: the products and the peak
+    are timed in the same rounds, so every ratio compares the same moments of a machine
+    whose speed drifts.
     """
-    peak = matmul_peak()
     rates = {}
     for batch in batches:
         jobs = {}
@@ -138,28 +140,25 @@ def run(X, y, batches=(32, 128, 512), quick=False, tools=None, repeats=3):
             if tools is not None and name not in tools:
                 continue
             try:
-                jobs[name] = make(X, y, batch, quick)
+                jobs[name] = make(X, y, batch)
             except ImportError as missing:
                 print(f"  {name}: not installed ({missing.name}); install the 'bench' extra")
+        jobs["matrix products"], jobs["matmul peak"] = products_job(batch), peak_job()
         seconds = {name: [] for name in jobs}
         for name, (work, _) in jobs.items():
             work()  # warm-up
-        for _ in range(repeats):
+        for _ in range(rounds):
             for name, (work, _) in jobs.items():
                 seconds[name].append(median_time(work, repeats=1, warmup=0))
         rates[batch] = {name: jobs[name][1] / statistics.median(times)
                         for name, times in seconds.items()}
-        rates[batch]["matmul ceiling"] = matmul_ceiling(batch)
-    return {"rates": rates, "peak_gflops": peak, "flop_per_sample": FLOP_PER_SAMPLE,
-            "ceiling": peak * 1e9 / FLOP_PER_SAMPLE}
+    return {"rates": rates, "flop_per_sample": FLOP_PER_SAMPLE}
 
 
 if __name__ == "__main__":
     from benchmarks.common import synthetic
     X, y = synthetic(60000)
     started = time.perf_counter()
-    result = run(X, y, quick=True)
-    for batch, rates in result["rates"].items():
-        print(batch, {k: round(v) if v else v for k, v in rates.items()})
-    print(f"peak {result['peak_gflops']:.1f} GFLOP/s, ceiling {result['ceiling']:.0f} samples/s,"
-          f" {time.perf_counter() - started:.0f}s")
+    for batch, rates in run(X, y)["rates"].items():
+        print(batch, {k: round(v) for k, v in rates.items()})
+    print(f"{time.perf_counter() - started:.0f}s")

@@ -51,8 +51,9 @@ def throughput_section(report, quick):
                                            for b, r in result["rates"].items())
     flop = result["flop_per_sample"]
     text += ("\n\nSamples/s, 784-512-512-10 ReLU, SGD momentum 0.9, float32, synthetic "
-             f"60,000 x 784; the tools take turns, {rounds} rounds of about 6,000 examples "
-             "each, medians. 'Of the products': against the step's 8 matrix products alone ("
+             f"60,000 x 784; the tools take turns in shuffled order, {rounds} rounds of about "
+             "6,000 examples each, medians. 'Of the products': against the step's 8 matrix "
+             "products alone ("
              + per_batch(lambda r: f"{_number(r['matrix products'])} samples/s")
              + "). 'Of peak': against a 2048 x 2048 float32 product timed in the same rounds ("
              + per_batch(lambda r: f"{r['matmul peak'] * flop / 1e9:.0f} GFLOP/s")
@@ -159,7 +160,7 @@ def spark_section(report, quick):
     from benchmarks import spark_engine
     result = spark_engine.run(quick=quick)
     report["spark"] = result
-    text = spark_engine.describe(result)
+    text = spark_engine.describe(result, report.get("accuracy", {}).get("learninspy"))
     if "accuracy" in report:  # one table and one plot with every tool
         spark_curves = {"learninspy on Spark local[2]": result["accuracy"]["learninspy"],
                         "Spark MLlib MLP": result["accuracy"]["MLlib"]}
@@ -184,9 +185,10 @@ def main(argv=None):
     report = {"environment": common.environment(), "quick": arguments.quick}
     command = "make bench-quick" if arguments.quick else "make bench"
     env = report["environment"]
+    blas = ", ".join(f"{b['internal_api']} {b['version']}, {b['num_threads']} threads"
+                     for b in env["blas"])
     parts = [f"# learninspy benchmarks\n\n`{command}` on {env['date']}: {env['cpu']}, "
-             f"{env['cores']} cores; Python {env['python']}, NumPy {env['numpy']} "
-             f"({', '.join(b['internal_api'] + ' ' + str(b['version']) + ', ' + str(b['num_threads']) + ' threads' for b in env['blas'])}), "
+             f"{env['cores']} cores; Python {env['python']}, NumPy {env['numpy']} ({blas}), "
              f"PyTorch {env['torch']}, scikit-learn {env['scikit-learn']}, pyspark "
              f"{env['pyspark']}. Medians of at least 3 runs after a warm-up."]
     started = time.perf_counter()

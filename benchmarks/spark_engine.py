@@ -11,9 +11,11 @@
    on the local engine, the same rows in memory. The network of the ``throughput`` benchmark,
    784-512-512-10 ReLU; 2 replicas, 200 local steps of 128 examples per round; the first round
    (files written, model scored) is left out. Target: Spark >= 0.8x the local engine.
-3. Time to 0.90 test accuracy on MNIST-5k, with the protocol of ``time_to_accuracy``:
-   learninspy on Spark (2 replicas) against MLlib's MultilayerPerceptronClassifier, layers
-   [784, 128, 10], in the same session. Target: learninspy at least 5x faster.
+3. Time to accuracy on MNIST-5k, with the protocol of ``time_to_accuracy``: learninspy on
+   Spark (2 replicas) against MLlib's MultilayerPerceptronClassifier, layers [784, 128, 10],
+   in the same session -- the seconds MLlib takes to its best test accuracy against the
+   seconds learninspy takes to first reach it (on Spark, and locally when the report has a
+   local run). Target: learninspy at least 5x faster.
 
 The machines this runs on are shared and noisy: compare the ratios within one run.
 """
@@ -118,12 +120,12 @@ def run(quick=False, rows=200_000, master="local[2]"):
     return result
 
 
-def describe(result):
-    """The results as text."""
+def describe(result, local_curve=None):
+    """The results as text; ``local_curve``, learninspy's local time-to-accuracy run when the
+    report has one, joins the comparison with MLlib."""
     cost = result["overhead"]
     rates = result["throughput"]
-    curves = result["accuracy"]
-    ours, mllib = (curves[tool]["time_to_0.90"] for tool in ("learninspy", "MLlib"))
+    curves = dict(result["accuracy"])
     ratio = lambda a, b: f"{a / b:.2f}x" if a and b else "-"
     return "\n".join([
         f"Spark {result['master']}, session started in {result['session_seconds']:.1f}s.",
@@ -138,20 +140,26 @@ def describe(result):
         f"local engine {rates['local']:,.0f} samples/s, spark {rates['spark']:,.0f} samples/s, "
         f"ratio {ratio(rates['spark'], rates['local'])} (target >= 0.8x).",
         "",
-        _time_to_accuracy(ours, mllib, curves["MLlib"])])
+        against_mllib(curves.pop("MLlib"), {"learninspy on spark": curves["learninspy"],
+                                            "learninspy local": local_curve})])
 
 
-def _time_to_accuracy(ours, mllib, curve):
-    text = (f"Seconds to 0.90 test accuracy on MNIST-5k: learninspy on spark "
-            f"{'-' if ours is None else round(ours, 2)}, ")
-    if mllib is None:
-        seconds, accuracy = curve["points"][-1]
-        return text + (f"MLlib MLP [784, 128, 10] not within this run (its last fit: "
-                       f"{accuracy:.3f} after {seconds:.1f}s; the full run, make bench, goes "
-                       f"on to 0.90). Its DataFrames took {curve['preparation']:.1f}s.")
-    return text + (f"MLlib MLP [784, 128, 10] {mllib:.2f} (its DataFrames took "
-                   f"{curve['preparation']:.1f}s more); learninspy "
-                   f"{mllib / ours if ours else float('nan'):.1f}x faster (target >= 5x).")
+def against_mllib(mllib, ours):
+    """MLlib's best accuracy and its seconds of fitting to it, against the seconds each of
+    ``ours`` (name: curve, or None) took to first reach that accuracy."""
+    best = max(accuracy for _, accuracy in mllib["points"])
+    mllib_seconds = next(s for s, a in mllib["points"] if a >= best)
+    parts = [f"MLlib MLP [784, 128, 10] on MNIST-5k: best test accuracy {best:.3f}, reached "
+             f"after {mllib_seconds:.2f}s of fitting (its DataFrames took "
+             f"{mllib['preparation']:.1f}s more)."]
+    for name, curve in ours.items():
+        if curve is None:
+            continue
+        seconds = next((s for s, a in curve["points"] if a >= best), None)
+        parts.append(f"{name} reached it in {seconds:.2f}s, {mllib_seconds / seconds:.1f}x "
+                     "faster (target >= 5x)." if seconds else
+                     f"{name} did not reach it within its budget.")
+    return " ".join(parts)
 
 
 def main(argv=None):

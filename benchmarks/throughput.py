@@ -2,10 +2,11 @@
 momentum 0.9, float32, on synthetic 60,000 x 784 data, at batch 32, 128 and 512.
 
 Tools: learninspy (the training loop of one replica of ``fit``), PyTorch eager, scikit-learn's
-MLPClassifier and the hand-written NumPy loop of ``numpy_floor``. Also the achieved GFLOP/s (about 6 x parameters
-per sample) against the machine's measured float32 matmul peak.
+MLPClassifier and the hand-written NumPy loop of ``numpy_floor``. Also the achieved GFLOP/s
+(about 6 x parameters per sample) against the machine's measured float32 matmul peak.
 """
 
+import random
 import statistics
 import time
 
@@ -129,10 +130,12 @@ def run(X, y, batches=(32, 128, 512), tools=None, rounds=3):
     and the flop count.
 
     At each batch the tools take turns -- a warm-up of each, then ``rounds`` rounds in which
-    each runs once -- and each figure is the median of its rounds: the products and the peak
-    are timed in the same rounds, so every ratio compares the same moments of a machine
-    whose speed drifts.
+    each runs once, in an order shuffled every round so that none always follows the same
+    neighbour -- and each figure is the median of its rounds: the products and the peak are
+    timed in the same rounds, so every ratio compares the same moments of a machine whose
+    speed drifts.
     """
+    shuffle = random.Random(0).shuffle
     rates = {}
     for batch in batches:
         jobs = {}
@@ -147,9 +150,11 @@ def run(X, y, batches=(32, 128, 512), tools=None, rounds=3):
         seconds = {name: [] for name in jobs}
         for name, (work, _) in jobs.items():
             work()  # warm-up
+        order = list(jobs)
         for _ in range(rounds):
-            for name, (work, _) in jobs.items():
-                seconds[name].append(median_time(work, repeats=1, warmup=0))
+            shuffle(order)
+            for name in order:
+                seconds[name].append(median_time(jobs[name][0], repeats=1, warmup=0))
         rates[batch] = {name: jobs[name][1] / statistics.median(times)
                         for name, times in seconds.items()}
     return {"rates": rates, "flop_per_sample": FLOP_PER_SAMPLE}

@@ -24,7 +24,8 @@ An optimizer is used in one of two ways:
   (or ``model.loss_and_gradients(x, targets)`` for the model's own loss and penalties).
 
 :func:`optimize` trains one replica -- a pure function of (model, data, parameters, seed) that
-both the local and the Spark engines run -- and :func:`merge_models` averages replicas.
+both the local and the Spark engines run; :func:`merge_models` (from ``merging``, exported here
+too) averages replicas.
 """
 
 import logging
@@ -33,6 +34,7 @@ import numpy as np
 
 from learninspy.core import stops as _stops
 from learninspy.core.batches import FixedBatch, SampledBatches, TrainingSet
+from learninspy.core.merging import MERGE_CRITERIA, MERGE_GOALS, merge_models, mix_models
 from learninspy.utils.arrays import aligned_empty, aligned_zeros
 from learninspy.utils.registry import NamedDict
 
@@ -387,8 +389,6 @@ Minimizer = NamedDict("optimization algorithm",
 
 # --- Parameters -------------------------------------------------------------------------------
 
-_MERGE_CRITERIA = ("avg", "w_avg", "log_avg")
-_MERGE_GOALS = ("hits", "cost")
 _SAMPLINGS = ("fixed", "fresh")
 
 
@@ -439,8 +439,8 @@ class OptimizerParameters:
             stops = [_stops.MaxIterations(10), _stops.AchieveTolerance(0.99, key="hits")]
         _stops.combine(stops)  # checks that every item is a criterion
         self.stops = stops
-        for name, value, valid in (("merge_criter", merge_criter, _MERGE_CRITERIA),
-                                   ("merge_goal", merge_goal, _MERGE_GOALS),
+        for name, value, valid in (("merge_criter", merge_criter, MERGE_CRITERIA),
+                                   ("merge_goal", merge_goal, MERGE_GOALS),
                                    ("sampling", sampling, _SAMPLINGS)):
             if value not in valid:
                 raise ValueError(f"{name} must be one of {list(valid)}, got {value!r}")
@@ -511,83 +511,3 @@ def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
         "hits": float(hits), "cost": float(minimizer.cost), "iterations": minimizer.n_iter,
         "seed": seed, "diverged": minimizer.diverged,
     }
-
-
-# --- Merging replicas -------------------------------------------------------------------------
-
-def _merge_weight(result, criter, goal, higher_is_better):
-    if criter == "avg":
-        return 1.0
-    value = result[goal]
-    if goal == "hits" and higher_is_better:
-        quality = max(value, 0.0)
-    else:  # a cost, or a score where lower is better: the weight falls as the value rises
-        quality = 1.0 / (max(value, 0.0) + 1e-8)
-    return quality if criter == "w_avg" else float(np.log1p(quality))
-
-
-def merge_models(results_rdd, criter="w_avg", goal="hits", higher_is_better=True):
-    """Merge replicas into one model by a weighted average of their parameters.
-
-    Each replica weighs by how good it is on ``goal``:
-
-    * 'avg': every replica weighs 1 (plain average);
-    * 'w_avg': linear weight -- the score for 'hits', the inverse of the cost for 'cost';
-    * 'log_avg': logarithmic weight, log(1 + linear weight), which narrows the differences.
-
-    A better replica always weighs more. Negative scores count as 0, and if every weight is 0
-    the replicas are averaged plainly. The non-trainable state and, when present, the
-    optimizers' states are averaged with the same weights. For BatchNormalization's running
-    statistics this is exact: they are moving averages, linear in each batch's mean and
-    variance, and every replica starts the iteration from the same values, so the merged
-    statistics are the moving averages of the replicas' batch statistics averaged step by step.
-
-    Args:
-        results_rdd: the results of :func:`optimize`, a list (or an RDD, which is collected).
-        criter: 'avg', 'w_avg' or 'log_avg'.
-        goal: 'hits' or 'cost'.
-        higher_is_better: False when 'hits' is a measure to minimise (MSE, RMSE, MAE).
-
-    Returns:
-        dict with the merged 'weights', 'state' and 'optimizer_state' (or None).
-    """
-    if criter not in _MERGE_CRITERIA:
-        raise ValueError(f"criter must be one of {list(_MERGE_CRITERIA)}, got {criter!r}")
-    if goal not in _MERGE_GOALS:
-        raise ValueError(f"goal must be one of {list(_MERGE_GOALS)}, got {goal!r}")
-    results = results_rdd.collect() if hasattr(results_rdd, "collect") else list(results_rdd)
-    if not results:
-        raise ValueError("there are no replicas to merge")
-    weights = np.array([_merge_weight(r, criter, goal, higher_is_better) for r in results])
-    if not np.all(np.isfinite(weights)) or weights.sum() <= 0:
-        weights = np.ones(len(results))
-
-    def average(vectors):
-        if len(vectors) == 1:
-            return vectors[0].copy()
-        if np.all(weights == weights[0]):
-            total = vectors[0].copy()
-            for vector in vectors[1:]:
-                total += vector
-            total *= total.dtype.type(1.0 / len(vectors))
-            return total
-        fractions = weights / weights.sum()
-        total = vectors[0] * vectors[0].dtype.type(fractions[0])
-        for fraction, vector in zip(fractions[1:], vectors[1:]):
-            total += vector * vector.dtype.type(fraction)
-        return total
-
-    merged = {"weights": average([r["weights"] for r in results]),
-              "state": average([r["state"] for r in results]), "optimizer_state": None}
-    if results[0].get("optimizer_state") is not None:
-        merged["optimizer_state"] = {
-            key: average([np.asarray(r["optimizer_state"][key]) for r in results])
-            for key in results[0]["optimizer_state"]}
-    return merged
-
-
-def mix_models(left, right):
-    """The sum of two models given as equal-length lists of layers or arrays."""
-    if len(left) != len(right):
-        raise ValueError(f"cannot mix {len(left)} layers with {len(right)}")
-    return [a + b for a, b in zip(left, right)]

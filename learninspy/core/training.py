@@ -2,7 +2,7 @@
 
 Each global iteration trains ``parallelism`` replicas of the current model, each with
 :func:`~learninspy.core.optimization.optimize` on its own samples of the training data, and
-merges them with :func:`~learninspy.core.optimization.merge_models`. Where the replicas run is
+merges them with :func:`~learninspy.core.merging.merge_models`. Where the replicas run is
 the engine's business (:mod:`learninspy.engine`): threads of this process, or Spark tasks.
 Every ``valid_iters`` iterations the model is scored on the training and validation sets; the
 global stop criteria see the iteration count, the last validation score ('hits') and the mean
@@ -17,7 +17,8 @@ import time
 import numpy as np
 
 from learninspy.core import stops as _stops
-from learninspy.core.optimization import OptimizerParameters, merge_models
+from learninspy.core.merging import merge_models
+from learninspy.core.optimization import OptimizerParameters
 
 __all__ = ["fit", "History", "TrainingDivergedError", "LOWER_IS_BETTER"]
 

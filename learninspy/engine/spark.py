@@ -42,7 +42,8 @@ from learninspy.core.batches import TrainingSet  # noqa: E402
 from learninspy.core.optimization import optimize  # noqa: E402
 from learninspy.engine import is_distributed  # noqa: E402
 from learninspy.engine.local import LocalEngine  # noqa: E402
-from learninspy.utils.distributed import STORAGE, as_distributed, vector_values  # noqa: E402
+from learninspy.utils.block_tasks import vector_values  # noqa: E402
+from learninspy.utils.distributed import STORAGE, as_distributed  # noqa: E402
 from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics  # noqa: E402
 
 __all__ = ["SparkEngine", "evaluate", "predict", "score"]

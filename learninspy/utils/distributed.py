@@ -16,10 +16,7 @@ width); the values -- NaN, labels out of a model's range -- are checked against 
 This module imports pyspark; ``learninspy.utils.data`` only re-exports the class.
 """
 
-import io
 import os
-import re
-from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -30,237 +27,14 @@ require_pyspark()
 from pyspark import RDD, StorageLevel  # noqa: E402
 from pyspark.sql import DataFrame  # noqa: E402
 
-from learninspy.utils.data import (LabeledDataSet, LabeledPoint, split_data,  # noqa: E402
-                                   split_label_column, to_arrays)
-from learninspy.utils.fileio import _is_number  # noqa: E402  (read_table's rule for headers)
+from learninspy.utils import block_tasks as tasks  # noqa: E402
+from learninspy.utils.block_tasks import vector_values  # noqa: E402
+from learninspy.utils.data import LabeledDataSet, to_arrays  # noqa: E402
 
 __all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
 
 #: Blocks that do not fit in memory go to the executors' disks rather than being recomputed.
 STORAGE = StorageLevel.MEMORY_AND_DISK
-_DELIMITERS = re.compile(r"[,;\s]+")
-
-
-# --- Rows to blocks (run in executors) --------------------------------------------------------
-
-def vector_values(value):
-    """The values of an ML or MLlib vector as a NumPy array; any other value as it is."""
-    to_array = getattr(value, "toArray", None)
-    return to_array() if to_array is not None else value
-
-
-def _block(features, labels, where):
-    """The block ``(X, y)`` of per-row features and labels, or ``(None, problem)``."""
-    rows = []
-    for i, value in enumerate(features):
-        try:
-            rows.append(np.asarray(vector_values(value), dtype=np.float32).ravel())
-        except (TypeError, ValueError):
-            return None, f"the features of row {i} of {where} are not numeric: {value!r:.60}"
-    widths = np.array([len(row) for row in rows])
-    bad = np.flatnonzero(widths != widths[0])
-    if bad.size:
-        return None, (f"rows have different numbers of features: row 0 of {where} has "
-                      f"{widths[0]}, row {bad[0]} has {widths[bad[0]]}")
-    try:
-        y = np.array([vector_values(label) for label in labels], dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"the labels of {where} are not numbers (or arrays of one length)"
-    if y.ndim > 2:
-        return None, f"the labels of {where} have shape {y.shape[1:]}, not a number or a vector"
-    return np.stack(rows), y
-
-
-def _rows_to_block(index, items):
-    features, labels, odd = [], [], None
-    for i, item in enumerate(items):  # read every row, even after a bad one (see FACTS)
-        if hasattr(item, "features") and hasattr(item, "label"):
-            features.append(item.features)
-            labels.append(item.label)
-        elif isinstance(item, (tuple, list)) and len(item) == 2:
-            features.append(item[0])
-            labels.append(item[1])
-        elif odd is None:
-            odd = (i, item)
-    if odd is not None:
-        yield None, (f"row {odd[0]} of partition {index} is neither a labeled point nor a "
-                     f"(features, label) pair: {odd[1]!r:.60}")
-    elif features:
-        yield _block(features, labels, f"partition {index}")
-
-
-def _lines_to_block(pos_label, index, lines):
-    """The block of a partition of a text table, read as ``fileio.read_table`` reads a file:
-    blank lines and '#' comments skipped, and a first line of column names."""
-    rows = [_DELIMITERS.split(line) for line in (line.strip() for line in lines)
-            if line and not line.startswith("#")]
-    if index == 0 and rows and not any(map(_is_number, rows[0])):
-        rows = rows[1:]
-    if not rows:
-        return
-    where = f"partition {index} of the file"
-    try:
-        table = np.array(rows, dtype=np.float64)
-    except ValueError:
-        bad = next((i for i, row in enumerate(rows) if len(row) != len(rows[0])), None)
-        if bad is not None:
-            yield None, (f"lines have different numbers of values: line 0 of {where} has "
-                         f"{len(rows[0])}, line {bad} has {len(rows[bad])}")
-        else:
-            row = next(row for row in rows if not all(map(_is_number, row)))
-            yield None, f"{where} has values that are not numbers: {' '.join(row)!r:.60}"
-        return
-    try:
-        X, y = split_label_column(table, pos_label, where)
-    except ValueError as error:
-        yield None, str(error)
-        return
-    yield X.astype(np.float32), y
-
-
-# --- What a block holds (run in executors, merged on the driver) -----------------------------
-
-def _describe(index, blocks):
-    for X, y in blocks:
-        if X is None:
-            yield {"partition": index, "problem": y}
-        else:
-            yield {"partition": index, "rows": len(X), "width": X.shape[1],
-                   "label_width": 1 if y.ndim == 1 else y.shape[1]}
-
-
-@dataclass
-class Summary:
-    """The structure of a data set, found by the job that builds it.
-
-    Attributes:
-        rows: number of rows; width: features per row (None when empty).
-        label_width: values per label (1 for a number per row).
-        partition_rows: rows of each partition.
-    """
-
-    rows: int
-    width: int
-    label_width: int
-    partition_rows: list
-
-    @classmethod
-    def of(cls, parts, n_partitions):
-        """Merge the descriptions of the partitions; raise ValueError on the first problem."""
-        problems = [part["problem"] for part in parts if "problem" in part]
-        if problems:
-            raise ValueError(problems[0])
-        for key, what in (("width", "numbers of features"), ("label_width", "label lengths")):
-            first = {}
-            for part in parts:
-                first.setdefault(part[key], part["partition"])
-            if len(first) > 1:
-                (w0, p0), (w1, p1) = list(first.items())[:2]
-                raise ValueError(f"rows have different {what}: partition {p0} has {w0}, "
-                                 f"partition {p1} has {w1}")
-        counts = [0] * n_partitions
-        for part in parts:
-            counts[part["partition"]] = part["rows"]
-        return cls(sum(counts), parts[0]["width"] if parts else None,
-                   parts[0]["label_width"] if parts else 1, counts)
-
-    @property
-    def offsets(self):
-        """Index of the first row of each partition."""
-        return np.concatenate([[0], np.cumsum(self.partition_rows)]).astype(int).tolist()
-
-
-def _labeled_arrays(model, block):
-    return model.labeled_arrays(block)
-
-
-def _features_of(model, block):
-    return model._features(block[0])
-
-
-def _problems(check, offsets, index, blocks):
-    """The first problem ``check`` finds in the partition's block, rows counted over the
-    whole data set: (exception class name, message)."""
-    for block in blocks:
-        try:
-            check(block)
-        except (TypeError, ValueError) as error:
-            message = re.sub(r"\brow (\d+)", lambda m: f"row {int(m[1]) + offsets[index]}",
-                             str(error))
-            yield type(error).__name__, message
-
-
-# --- Statistics (run in executors) ------------------------------------------------------------
-
-def _add_moments(total, block):
-    X = block[0].astype(np.float64)
-    mean = X.mean(axis=0)
-    return _merge_moments(total, (len(X), mean, ((X - mean) ** 2).sum(axis=0), X.min(axis=0),
-                                  X.max(axis=0)))
-
-
-def _merge_moments(a, b):
-    """Counts, means and sums of squared deviations of two parts, merged (Chan et al. 1979)."""
-    if a is None or b is None:
-        return b if a is None else a
-    n, delta = a[0] + b[0], b[1] - a[1]
-    return (n, a[1] + delta * (b[0] / n), a[2] + b[2] + delta ** 2 * (a[0] * b[0] / n),
-            np.minimum(a[3], b[3]), np.maximum(a[4], b[4]))
-
-
-def _add_scatter(total, block):
-    X = block[0].astype(np.float64)
-    mean = X.mean(axis=0)
-    centred = X - mean
-    return _merge_scatter(total, (len(X), mean, centred.T @ centred))
-
-
-def _merge_scatter(a, b):
-    if a is None or b is None:
-        return b if a is None else a
-    n, delta = a[0] + b[0], b[1] - a[1]
-    return (n, a[1] + delta * (b[0] / n), a[2] + b[2] + np.outer(delta, delta) * (a[0] * b[0] / n))
-
-
-def _map_block(function, block):
-    X, y = block
-    out = np.asarray(function(X))
-    if out.ndim != 2 or len(out) != len(X):
-        return None, (f"map_features: the function must return an (n, k) matrix for an (n, d) "
-                      f"one; it returned shape {out.shape} for {X.shape}")
-    return out.astype(np.float32, copy=False), y
-
-
-# --- Splits and conversions (run in executors) ------------------------------------------------
-
-def _split(fractions, seed, balanced, index, blocks):
-    for X, y in blocks:
-        part_seed = int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
-        yield tuple((part.features, part.labels) for part in
-                    split_data((X, y), fractions, seed=part_seed, balanced=balanced))
-
-
-def _part(i, parts):
-    return [parts[i]] if len(parts[i][0]) else []
-
-
-def _lines(block):
-    X, y = block
-    text = io.StringIO()
-    np.savetxt(text, X, delimiter=",", fmt="%.9g")  # 9 digits: float32 round-trips exactly
-    return [f"{row},{float(label)!r}" for row, label in zip(text.getvalue().splitlines(), y)]
-
-
-def _points(block):
-    return [LabeledPoint(label, row) for row, label in zip(*block)]
-
-
-def _feature_rows(block):
-    return list(block[0])
-
-
-def _label_values(block):
-    return block[1].tolist()
 
 
 # --- The data set -----------------------------------------------------------------------------
@@ -306,7 +80,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
 
     Attributes:
         context: the SparkContext.
-        summary: :class:`Summary` -- rows, width, rows of each partition.
+        summary: :class:`~learninspy.utils.block_tasks.Summary` -- rows, width, rows of each partition.
 
     Raises:
         ValueError, TypeError: missing or non-numeric columns, rows of different widths,
@@ -324,7 +98,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
                     else data)
             if num_partitions:
                 rows = rows.repartition(num_partitions)
-            blocks, context = rows.mapPartitionsWithIndex(_rows_to_block), rows.context
+            blocks, context = rows.mapPartitionsWithIndex(tasks.rows_to_block), rows.context
         elif isinstance(data, (str, os.PathLike)):
             self.context = context or get_context()
             self.load_file(data, pos_label, num_partitions)
@@ -342,8 +116,9 @@ class DistributedLabeledDataSet(LabeledDataSet):
         """Cache ``blocks`` and check their structure (one job); keep them if they pass."""
         blocks = blocks.persist(STORAGE)
         try:
-            summary = Summary.of(blocks.mapPartitionsWithIndex(_describe).collect(),
-                                 blocks.getNumPartitions())
+            summary = tasks.Summary.of(
+                blocks.mapPartitionsWithIndex(tasks.describe_blocks).collect(),
+                blocks.getNumPartitions())
         except ValueError:
             blocks.unpersist()
             raise
@@ -374,7 +149,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
         if isinstance(pos_label, bool) or not isinstance(pos_label, (int, np.integer)):
             raise ValueError(f"pos_label must be an integer, got {pos_label!r}")
         lines = self.context.textFile(os.fspath(path), num_partitions)
-        self._setup(lines.mapPartitionsWithIndex(partial(_lines_to_block, int(pos_label))),
+        self._setup(lines.mapPartitionsWithIndex(partial(tasks.lines_to_block, int(pos_label))),
                     self.context)
         return self
 
@@ -384,19 +159,19 @@ class DistributedLabeledDataSet(LabeledDataSet):
         if self.summary.label_width != 1:
             raise ValueError("save_file writes one label per line; these rows have "
                              f"{self.summary.label_width} targets")
-        self._blocks.flatMap(_lines).saveAsTextFile(str(path))
+        self._blocks.flatMap(tasks.to_lines).saveAsTextFile(str(path))
 
     # --- The LabeledDataSet interface ---------------------------------------------------------
 
     @property
     def features(self):
         """RDD of the feature vectors (float32 NumPy arrays)."""
-        return self._blocks.flatMap(_feature_rows)
+        return self._blocks.flatMap(tasks.to_feature_rows)
 
     @property
     def labels(self):
         """RDD of the labels (floats, or lists of floats for several targets)."""
-        return self._blocks.flatMap(_label_values)
+        return self._blocks.flatMap(tasks.to_label_values)
 
     @property
     def shape(self):
@@ -416,7 +191,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
 
     def collect(self):
         """Every row, as a list of :class:`~learninspy.utils.data.LabeledPoint`."""
-        return self._blocks.flatMap(_points).collect()
+        return self._blocks.flatMap(tasks.to_points).collect()
 
     def split_data(self, fractions, seed=123, balanced=False):
         """Split at random into parts of the given fractions, partition by partition (each
@@ -430,9 +205,9 @@ class DistributedLabeledDataSet(LabeledDataSet):
         if not fractions or min(fractions) <= 0 or not np.isclose(sum(fractions), 1.0):
             raise ValueError(f"fractions must be positive and sum to 1, got {fractions}")
         parts = self._blocks.mapPartitionsWithIndex(
-            partial(_split, fractions, seed, balanced)).persist(STORAGE)
+            partial(tasks.split_block, fractions, seed, balanced)).persist(STORAGE)
         try:
-            return [self._of_blocks(parts.flatMap(partial(_part, i)), self.context)
+            return [self._of_blocks(parts.flatMap(partial(tasks.part_of, i)), self.context)
                     for i in range(len(fractions))]
         finally:
             parts.unpersist()
@@ -449,9 +224,9 @@ class DistributedLabeledDataSet(LabeledDataSet):
             raise ValueError("the data set is empty")
         if model.input_shape is None:
             model.build((self.summary.width,))
-        check = partial(_labeled_arrays if labels else _features_of, model)
+        check = partial(tasks.labeled_arrays if labels else tasks.features_of, model)
         problems = self._blocks.mapPartitionsWithIndex(
-            partial(_problems, check, self.summary.offsets)).collect()
+            partial(tasks.find_problems, check, self.summary.offsets)).collect()
         if problems:
             kind, message = problems[0]
             raise (TypeError if kind == "TypeError" else ValueError)(message)
@@ -471,8 +246,8 @@ class DistributedLabeledDataSet(LabeledDataSet):
             one value per column -- as ``LabeledDataSet.column_statistics`` says.
         """
         self._require_rows()
-        n, mean, squares, low, high = self._blocks.treeAggregate(None, _add_moments,
-                                                                 _merge_moments)
+        n, mean, squares, low, high = self._blocks.treeAggregate(None, tasks.add_moments,
+                                                                 tasks.merge_moments)
         return {"count": int(n), "mean": mean, "variance": squares / max(n - 1, 1), "min": low,
                 "max": high}
 
@@ -480,7 +255,8 @@ class DistributedLabeledDataSet(LabeledDataSet):
         """The mean vector and covariance matrix of the features (unbiased, divided by n - 1),
         in one Spark aggregation."""
         self._require_rows()
-        n, mean, scatter = self._blocks.treeAggregate(None, _add_scatter, _merge_scatter)
+        n, mean, scatter = self._blocks.treeAggregate(None, tasks.add_scatter,
+                                                      tasks.merge_scatter)
         return mean, scatter / max(n - 1, 1)
 
     def map_features(self, function):
@@ -490,7 +266,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
             function: picklable, vectorised: an (n, d) float32 matrix to an (n, k) one (a
                 fitted scaler's transform, a projection on principal components, ...).
         """
-        return self._of_blocks(self._blocks.map(partial(_map_block, function)), self.context)
+        return self._of_blocks(self._blocks.map(partial(tasks.map_block, function)), self.context)
 
     def unpersist(self):
         """Release the cached blocks."""

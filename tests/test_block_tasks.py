@@ -1,0 +1,58 @@
+"""The executor-side work on blocks, on plain arrays (no Spark)."""
+
+import numpy as np
+import pytest
+
+from learninspy.utils import block_tasks as tasks
+
+
+@pytest.fixture
+def parts():
+    rng = np.random.default_rng(0)
+    X = rng.normal(3.0, 2.0, (50, 4)).astype(np.float32)
+    y = rng.integers(0, 3, 50).astype(np.float64)
+    return X, [(X[a:b], y[a:b]) for a, b in ((0, 7), (7, 30), (30, 50))]
+
+
+def test_moments_merged_over_uneven_blocks_are_those_of_the_whole(parts):
+    X, blocks = parts
+    total = None
+    for block in blocks:
+        total = tasks.merge_moments(total, tasks.add_moments(None, block))
+    n, mean, squares, low, high = total
+    whole = X.astype(np.float64)
+    assert n == len(X)
+    assert np.allclose(mean, whole.mean(axis=0))
+    assert np.allclose(squares / n, whole.var(axis=0))
+    assert np.array_equal(low, whole.min(axis=0)) and np.array_equal(high, whole.max(axis=0))
+
+
+def test_scatter_merged_over_blocks_gives_the_covariance(parts):
+    X, blocks = parts
+    total = None
+    for block in blocks:
+        total = tasks.merge_scatter(total, tasks.add_scatter(None, block))
+    n, _, scatter = total
+    assert np.allclose(scatter / (n - 1), np.cov(X.astype(np.float64), rowvar=False))
+
+
+def test_problems_name_the_row_of_the_whole_data_set(parts):
+    _, blocks = parts
+
+    def check(block):
+        bad = np.flatnonzero(block[1] == 2)
+        if bad.size:
+            raise ValueError(f"row {bad[0]} has label 2")
+
+    offsets = [0, 7, 30]
+    found = list(tasks.find_problems(check, offsets, 2, [blocks[2]]))
+    first = 30 + int(np.flatnonzero(blocks[2][1] == 2)[0])
+    assert found == [("ValueError", f"row {first} has label 2")]
+
+
+def test_rows_of_mixed_widths_are_reported_by_row():
+    rows = [([1.0, 2.0], 0), ([1.0, 2.0], 1), ([1.0], 0)]
+    [(X, problem)] = tasks.rows_to_block(3, iter(rows))
+    assert X is None
+    assert problem == ("rows have different numbers of features: row 0 of partition 3 has 2, "
+                       "row 2 has 1")

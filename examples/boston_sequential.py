@@ -1,15 +1,15 @@
-"""Seed 001's Keras regression, rebuilt with the layer API on Boston housing.
+"""The Keras regression example on Boston housing, rebuilt with the layer API.
 
     python examples/boston_sequential.py
 
-The seed's Keras model: Dense 32 - BatchNormalization - Dense 16 - BatchNormalization -
-Dropout 0.2 - Dense 1 on 13 standardised features, mean squared error, Adam, mini-batches of
-8, 32 epochs. ``summary()`` reports the seed's parameter counts: 1,185 in all, 1,089 trainable
-and 96 non-trainable (BatchNormalization's running statistics). On a seeded 80/20 split its
-test RMSE is about 4.4 k$, some 20% below linear least squares (5.75 k$).
+The Keras model: Dense 32 - BatchNormalization - Dense 16 - BatchNormalization - Dropout 0.2 -
+Dense 1 on 13 standardised features, mean squared error, Adam, mini-batches of 8, 32 epochs.
+``summary()`` reports Keras's parameter counts: 1,185 in all, 1,089 trainable and 96
+non-trainable (BatchNormalization's running statistics). On a seeded 80/20 split its test
+RMSE is about 4.4 k$, some 20% below linear least squares (5.75 k$).
 
 The data set's column 12 ("B") encodes a racially motivated feature; it is used here only
-because the seed's example trains on it (see ``learninspy/datasets/README.md``).
+because the Keras example trains on it (see ``learninspy/datasets/README.md``).
 """
 
 import time
@@ -19,13 +19,15 @@ import numpy as np
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import criterion
 from learninspy.layers import BatchNormalization, Dense, Dropout, Sequential
-from learninspy.utils.data import load_boston, split_data
+from learninspy.data.datasets import load_boston
+from learninspy.data.splits import split_data
+from learninspy.demos import linear_rmse
 
 MINI_BATCH = 8
 
 
 def build_model(seed=123):
-    """The seed's network, for 13 input features."""
+    """The Keras example's network, for 13 input features."""
     return Sequential([
         Dense(32, activation="ReLU"),
         BatchNormalization(),
@@ -44,17 +46,8 @@ def standardised_split(seed=123):
     return [((part.features - mean) / std, part.labels) for part in (train, test)]
 
 
-def linear_rmse(train, test):
-    """Test RMSE of linear least squares with an intercept, the baseline."""
-    (x, y), (x_test, y_test) = train, test
-    design = np.column_stack([x, np.ones(len(x))])
-    coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
-    predicted = np.column_stack([x_test, np.ones(len(x_test))]) @ coefficients
-    return float(np.sqrt(np.mean((predicted - y_test) ** 2)))
-
-
 def main(epochs=32, seed=123, verbose=1):
-    """Train the network as the seed does and compare it with linear regression.
+    """Train the network as the Keras example does and compare it with linear regression.
 
     Returns:
         tuple (model, test RMSE of the network, test RMSE of linear regression).

@@ -28,8 +28,10 @@ import numpy as np
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import criterion
 from learninspy.layers import Dense, Layer, Sequential
-from learninspy.utils.checks import check_layer
-from learninspy.utils.data import LocalLabeledDataSet, load_iris, split_data
+from learninspy.tools.checks import check_layer
+from learninspy.data.datasets import load_iris
+from learninspy.data.labeled import LocalLabeledDataSet
+from learninspy.data.splits import split_data
 
 
 class PReLU(Layer):

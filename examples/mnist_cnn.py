@@ -14,7 +14,9 @@ from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import criterion
 from learninspy.layers import (Conv2D, Dense, Dropout, Flatten, MaxPool2D, Reshape,
                                Sequential)
-from learninspy.utils.data import LocalLabeledDataSet, load_mnist, split_data
+from learninspy.data.datasets import load_mnist
+from learninspy.data.labeled import LocalLabeledDataSet
+from learninspy.data.splits import split_data
 
 MINI_BATCH = 64
 

@@ -1,14 +1,16 @@
-"""Seed 003's spiral task, trained by a hand-written loop.
+"""The spiral task, trained by a hand-written loop.
 
     python examples/spiral_loop.py
 
 Three interleaved spirals of 100 points each, a network with one hidden layer of 100 ReLUs,
-and every step of training spelled out as in seed 003's tiny library: forward, loss,
-backward, optimizer step. The layers, the loss and the optimizer are learninspy's own, the
-same that ``fit`` uses. Unlike the seed's SGD, whose velocity update is lost, ours applies
-its momentum: with momentum 0.9, the seed's step-rate of 1.0 overshoots (about 54% of the
-points end up right); 0.05 learns well. On 3,000 points it never saw, the network
-classifies about 98% correctly.
+and every step of training spelled out as in a tiny layer-and-optimizer library: forward,
+loss, backward, optimizer step. The layers, the loss and the optimizer are learninspy's own,
+the same that ``fit`` uses (``optimizer.step()`` is the second half of
+``learninspy.core.step.train_step``). The usual tutorial of this task trains with SGD at a
+step-rate of 1.0 whose velocity is never stored, so its momentum never acts; ours applies
+its momentum, and with 0.9 that step-rate overshoots (about 54% of the points end up right),
+while 0.05 learns well. On 3,000 points it never saw, the network classifies about 98%
+correctly.
 """
 
 import numpy as np
@@ -19,7 +21,7 @@ from learninspy.layers import Dense, ReLU, Sequential
 
 
 def spiral(points_per_class, classes=3, seed=0):
-    """Points of ``classes`` spirals (as in seed 003 and CS231n), with noisy angles.
+    """Points of ``classes`` spirals (as in CS231n's notes), with noisy angles.
 
     Returns:
         tuple (features (n, 2), class indices (n,)).

@@ -98,10 +98,11 @@ def test_an_unreachable_master_fails_fast_with_a_clear_error():
 
 
 def test_master_urls_name_their_endpoints():
-    assert context._endpoints("spark://a:7077,b:7078") == [("a", 7077), ("b", 7078)]
-    assert context._endpoints("k8s://https://k.example:6443") == [("k.example", 6443)]
-    assert context._endpoints("k8s://k.example") == [("k.example", 443)]
-    assert context._endpoints("local[2]") == context._endpoints("yarn") == []
+    from learninspy.engine.spark.session import _endpoints  # moved from learninspy.context
+    assert _endpoints("spark://a:7077,b:7078") == [("a", 7077), ("b", 7078)]
+    assert _endpoints("k8s://https://k.example:6443") == [("k.example", 6443)]
+    assert _endpoints("k8s://k.example") == [("k.example", 443)]
+    assert _endpoints("local[2]") == _endpoints("yarn") == []
 
 
 def test_the_running_session_is_reused(spark):

@@ -107,8 +107,9 @@ def test_the_training_vectors_and_buffers_are_aligned(rng):
         slice(None))), params)
     first_weights = model.layers[0].params["w"].copy()
     list(minimizer)
-    vectors = [model._params, model._grads, minimizer.state["velocity"], minimizer._scratch]
+    vectors = [model.parameter_vector, model.gradient_vector, minimizer.state["velocity"],
+               minimizer.rule.scratch(model.parameter_vector)[0]]
     vectors += [buffer for layer in model.layers for buffer in layer._buffers.values()]
     assert all(vector.ctypes.data % CACHE_LINE == 0 for vector in vectors)
-    assert np.shares_memory(model.layers[0].params["w"], model._params)
+    assert np.shares_memory(model.layers[0].params["w"], model.parameter_vector)
     assert not np.array_equal(model.layers[0].params["w"], first_weights)

@@ -43,7 +43,7 @@ def test_the_format_is_plain_arrays_and_json(trained, tmp_path):
     with np.load(path, allow_pickle=False) as archive:
         header = json.loads(archive["meta"].tobytes())
         assert header["format"] == "learninspy-model" and header["version"] == 1
-        assert header["class"] == "NeuralNetwork"
+        assert header["class"] == "learninspy.core.model.NeuralNetwork"  # module and class
         assert archive["params/1/w"].shape == (4, 8)  # layer 0 is the Dropout
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import learninspy
 from learninspy import layers
-from learninspy.core import layers as core_layers, sequential
+from learninspy.core import inference, layers as core_layers, sequential
 from learninspy.core.layers import layer_class
 from learninspy.core.optimization import OptimizerParameters, merge_models, optimize
 from learninspy.core.stops import criterion
@@ -132,9 +132,9 @@ def test_a_custom_layer_unknown_to_the_worker_travels_with_the_model():
     output = subprocess.run([sys.executable, "-c", worker], input=payload, capture_output=True,
                             check=True).stdout
     assert output.decode().strip() == str(expected)
-    del core_layers.base._LAYER_CLASSES["Doubling"]  # in this process too
+    core_layers.base.LAYERS.unregister(Doubling)  # in this process too
     assert pickle.loads(payload).predict(np.ones((2, 3))).tolist() == expected
-    assert layer_class("Doubling") is Doubling
+    assert layer_class(f"{Doubling.__module__}.{Doubling.__qualname__}") is Doubling
 
 
 def test_binary_classification_with_one_sigmoid_output(iris_scaled):
@@ -180,5 +180,5 @@ def test_prediction_in_chunks_equals_one_forward_pass(monkeypatch):
     model = _small_cnn()
     x, _ = _blobs(50)
     whole = model.forward(x)
-    monkeypatch.setattr(sequential, "_PREDICT_VALUES", 108 * 16)  # 16 rows per chunk
+    monkeypatch.setattr(inference, "PREDICT_VALUES", 108 * 16)  # 16 rows per chunk
     assert np.allclose(model.predict(x), whole)

@@ -66,12 +66,13 @@ def test_time_elapsed_counts_from_the_first_check(monkeypatch):
     assert not stop({}) and not stop({}) and stop({})
 
 
-def test_on_signal_stops_once_after_the_signal():
+def test_on_signal_stops_once_after_the_signal_while_a_run_uses_it():
+    previous = signal.getsignal(signal.SIGUSR1)
     stop = OnSignal(signal.SIGUSR1)
-    try:
+    assert signal.getsignal(signal.SIGUSR1) is previous  # constructing it installs nothing
+    with stop:
         assert not stop({})
         signal.raise_signal(signal.SIGUSR1)
         assert stop({})
         assert not stop({})
-    finally:
-        del stop
+    assert signal.getsignal(signal.SIGUSR1) is previous  # the run's end restores the handler

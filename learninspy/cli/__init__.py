@@ -88,7 +88,7 @@ def build_parser():
 
 def main(argv=None):
     """Entry point of the ``learninspy`` command; returns the exit code."""
-    from learninspy.core.training import TrainingDivergedError
+    from learninspy.training.fit import TrainingDivergedError
     arguments = build_parser().parse_args(argv)
     try:
         return arguments.handler(arguments)

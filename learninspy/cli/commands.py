@@ -15,24 +15,23 @@ import numpy as np
 from learninspy import __version__
 from learninspy.cli.config import ConfigError, load_config
 from learninspy.core.model import NeuralNetwork
-from learninspy.utils.data import LocalLabeledDataSet, split_data, split_label_column
-from learninspy.utils.evaluation import metrics_table, predicted_classes
-from learninspy.utils.fileio import atomic_writer, read_table, write_table
-from learninspy.utils.scaling import SCALERS, ScaledModel, StandardScaler
+from learninspy._internal.files import atomic_writer
+from learninspy.core.scaled_model import ScaledModel
+from learninspy.data.labeled import LocalLabeledDataSet, split_label_column
+from learninspy.data.scaling import SCALERS, StandardScaler
+from learninspy.data.splits import split_data
+from learninspy.data.tables import read_table, write_table
+from learninspy.metrics import metrics_table, predicted_classes
 
 __all__ = ["demo", "train", "search", "evaluate", "predict", "info"]
 
 
 def demo(arguments):
-    """Run a demo; print the network, its test metrics and where its plots went."""
-    from learninspy.demos import format_metrics, run_demo, write_plots
-    result = run_demo(arguments.name, quick=arguments.quick, engine=arguments.engine,
-                      verbose=1)
-    print(result.network.summary(print_fn=None))
-    print(format_metrics(result))
-    if arguments.plots:
-        for path in write_plots(result, arguments.plots):
-            print(f"plot written to {path}")
+    """Run a tutorial (``examples/NAME.py``); print the network, its test metrics and where
+    its plots went."""
+    from learninspy.demos import report, run_demo
+    report(run_demo(arguments.name, quick=arguments.quick, engine=arguments.engine,
+                    verbose=1), arguments.plots)
     return 0
 
 
@@ -115,7 +114,7 @@ def train(arguments):
 def search(arguments):
     """Random search over the [network] fields set to true; keep the best model by its
     validation score; save it, the report and the table of candidates."""
-    from learninspy.core.search import RandomSearch
+    from learninspy.training.search import RandomSearch
     config = load_config(arguments.config, model=arguments.model, report=arguments.report,
                          results=arguments.results)
     if config.search is None:

@@ -31,7 +31,7 @@ required, every other key takes the default shown::
     report = "<config name>-report.json"
     results = "<config name>-search.csv"    # learninspy search only: the table of candidates
 
-    [search]                   # learninspy search only (see core.search.RandomSearch)
+    [search]                   # learninspy search only (see learninspy.training.search.RandomSearch)
     n_iter = 10                # candidates
     n_layers = 0               # -1 samples the depth, 0 keeps units_layers, k > 0 fixes it
     seed = 123
@@ -53,11 +53,12 @@ from dataclasses import dataclass
 from learninspy.core import stops as _stops
 from learninspy.core.model import NetworkParameters
 from learninspy.core.optimization import OptimizerParameters
-from learninspy.core.search import RandomSearch, network_domain
+from learninspy.data.scaling import SCALERS
+from learninspy.data.tables import FORMATS
 from learninspy.engine import ENGINES
-from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics
-from learninspy.utils.fileio import FORMATS
-from learninspy.utils.scaling import SCALERS
+from learninspy.metrics import ClassificationMetrics, RegressionMetrics
+from learninspy.training.search import RandomSearch
+from learninspy.training.search_space import network_domain
 
 try:
     import tomllib

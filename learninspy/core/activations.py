@@ -28,7 +28,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from learninspy.utils.registry import Registry
+from learninspy._internal.registry import Registry
 
 __all__ = [
     "Activation", "register", "get", "names",
@@ -68,7 +68,7 @@ class Activation:
         return replace(self, **{field: value})
 
 
-_REGISTRY = Registry("activation")
+_REGISTRY = Registry("activation", accepts=lambda value: isinstance(value, Activation))
 _INITS = ("he", "glorot", "glorot4")
 
 
@@ -95,7 +95,7 @@ def get(activation):
     Raises:
         ValueError: unknown name (the message lists the valid ones) or an incomplete record.
     """
-    record = activation if isinstance(activation, Activation) else _REGISTRY.get(activation)
+    record = _REGISTRY.get(activation)
     if record.function is None or record.derivative is None:
         missing = "function" if record.function is None else "derivative"
         raise ValueError(f"activation {record.name!r} has no {missing} registered")

@@ -14,8 +14,9 @@ import numpy as np
 
 from learninspy.core.layers.dropout import Dropout, check_ratio
 from learninspy.core.layers.noise import KLSparsity, MaskingNoise
-from learninspy.core.model import NetworkParameters, NeuralNetwork
-from learninspy.utils.data import LabeledDataSet, to_arrays
+from learninspy.core.model import NetworkParameters, NeuralLayer, NeuralNetwork
+from learninspy.data.labeled import (LabeledDataSet, LocalLabeledDataSet, is_distributed,
+                                     to_arrays)
 
 __all__ = ["AutoEncoder", "StackedAutoencoder"]
 
@@ -96,7 +97,7 @@ class AutoEncoder(NeuralNetwork):
 
     def labeled_arrays(self, data):
         """The inputs, checked, as both features and targets: the labels are ignored."""
-        X = self._features(_features_only(data))
+        X = self.check_features(_features_only(data))
         if len(X) == 0:
             raise ValueError("the data set is empty")
         return X, X
@@ -119,7 +120,7 @@ class AutoEncoder(NeuralNetwork):
             x = to_arrays(x)[0]
         x = np.asarray(x)
         single = x.ndim == 1
-        X = self._features(x.reshape(1, -1) if single else x)
+        X = self.check_features(x.reshape(1, -1) if single else x)
         encoder = self.encoder_layer()
         codes = np.concatenate([encoder.forward(X[i:i + 8192]) for i in range(0, len(X), 8192)])
         return codes[0] if single else codes
@@ -138,7 +139,6 @@ class AutoEncoder(NeuralNetwork):
 
     @classmethod
     def from_config(cls, config, layers):
-        from learninspy.core.model import NeuralLayer
         return cls(NetworkParameters(**config["params"]),
                    [layer for layer in layers if isinstance(layer, NeuralLayer)],
                    **config["autoencoder"])
@@ -147,11 +147,10 @@ class AutoEncoder(NeuralNetwork):
 def _encode(data, autoencoder):
     """The codes of ``data`` through ``autoencoder``'s encoder, labels kept, as a data set of
     the same kind (a distributed one stays distributed)."""
-    if isinstance(data, LabeledDataSet) and getattr(data, "is_distributed", False):
+    if isinstance(data, LabeledDataSet) and data.is_distributed:
         encoder = autoencoder.encoder_layer()
         return data.map_features(lambda block: encoder.forward(block.astype(
             encoder.params["w"].dtype, copy=False)))
-    from learninspy.utils.data import LocalLabeledDataSet
     features, labels = to_arrays(data)
     return LocalLabeledDataSet((autoencoder.encode(features), labels))
 
@@ -201,7 +200,7 @@ class StackedAutoencoder(NeuralNetwork):
             float, the network's score on ``valid`` (on ``train`` if ``valid`` is None).
         """
         measure = self.check_measure(measure)
-        if not getattr(train, "is_distributed", False):
+        if not is_distributed(train):
             self.labeled_arrays(train)  # the labels are needed at the top: check them first
         fit_options = dict(mini_batch=mini_batch, parallelism=parallelism,
                            valid_iters=valid_iters, stops=stops,
@@ -254,7 +253,6 @@ class StackedAutoencoder(NeuralNetwork):
 
     @classmethod
     def from_config(cls, config, layers):
-        from learninspy.core.model import NeuralLayer
         network = cls(NetworkParameters(**config["params"]),
                       [layer for layer in layers if isinstance(layer, NeuralLayer)],
                       dropout=config["stacked"]["dropout"])

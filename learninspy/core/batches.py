@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from learninspy.utils.sampling import BatchSampler, class_groups
+from learninspy.data.sampling import BatchSampler, class_groups
 
 __all__ = ["TrainingSet", "FixedBatch", "SampledBatches"]
 

@@ -16,7 +16,7 @@ fused form is exact and avoids dividing by tiny probabilities.
 
 For hand-written training loops, :class:`SoftmaxCrossEntropy`, :class:`SigmoidBinaryCrossEntropy`
 and :class:`MeanSquaredError` wrap the same functions as operators with ``forward`` and
-``backward``, as in seed-003-style libraries (see :class:`LossFunction`).
+``backward``, as in a tiny layer-and-optimizer library (see :class:`LossFunction`).
 """
 
 from dataclasses import dataclass
@@ -25,10 +25,10 @@ from typing import Callable, Optional
 import numpy as np
 
 from learninspy.core import activations
-from learninspy.utils.registry import Registry
+from learninspy._internal.registry import Registry
 
-__all__ = ["Loss", "register", "get", "names", "softmax", "cross_entropy", "mse",
-           "binary_cross_entropy", "fun_loss", "fun_loss_d", "LossFunction",
+__all__ = ["Loss", "register", "get", "names", "softmax", "softmax_backward", "cross_entropy",
+           "mse", "binary_cross_entropy", "fun_loss", "fun_loss_d", "LossFunction",
            "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy", "MeanSquaredError"]
 
 
@@ -52,7 +52,7 @@ class Loss:
     fused_with: Optional[str] = None
 
 
-_REGISTRY = Registry("loss")
+_REGISTRY = Registry("loss", accepts=lambda value: isinstance(value, Loss))
 
 
 def register(name, derivative, *, fused_with=None):
@@ -72,7 +72,7 @@ def names():
 
 def get(loss):
     """Resolve a registered loss name, or pass a :class:`Loss` through."""
-    return loss if isinstance(loss, Loss) else _REGISTRY.get(loss)
+    return _REGISTRY.get(loss)
 
 
 def _mean_over_examples(per_example):
@@ -95,6 +95,18 @@ def softmax(z, out=None):
     np.exp(e, out=e)
     e /= e.sum(axis=-1, keepdims=True)
     return e
+
+
+def softmax_backward(a, grad):
+    """dLoss/dz from dLoss/da through a = softmax(z) (over the last axis): the product of the
+    gradient with the softmax's Jacobian diag(a) - a a^T, computed as a * (g - sum(g * a)).
+
+    Args:
+        a: softmax outputs, (..., K).
+        grad: dLoss/da, broadcastable to ``a``; with ``grad`` an identity matrix and ``a`` of
+            shape (..., 1, K), the result is the Jacobian itself.
+    """
+    return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
 
 
 def _output_minus_target(o, t):
@@ -169,9 +181,9 @@ class LossFunction:
 
     A loss fused with an output activation (cross-entropy with the softmax, binary
     cross-entropy with the sigmoid) takes the *logits*, the input of that activation, and
-    applies the activation itself -- so the model ends with a linear layer, as with seed 003's
-    ``SoftmaxWithLoss`` or PyTorch's ``CrossEntropyLoss``. Its ``backward`` is then the exact
-    gradient p - t. (``Sequential(loss=...)`` fuses the same way, but with the activation as
+    applies the activation itself -- so the model ends with a linear layer, as with a tiny
+    layer library's ``SoftmaxWithLoss`` or PyTorch's ``CrossEntropyLoss``. Its ``backward`` is
+    then the exact gradient p - t. (``Sequential(loss=...)`` fuses the same way, but with the activation as
     the model's last layer, so that its predictions are probabilities.)
 
     Args:

@@ -9,9 +9,11 @@ output) connecting them.
 
 import numpy as np
 
+from learninspy._internal.checks import positive_integer
 from learninspy.core import activations, stops as _stops
 from learninspy.core.layers.dense import SOFTMAX, Dense
 from learninspy.core.layers.dropout import Dropout, check_ratio
+from learninspy.core.loss import softmax_backward
 from learninspy.core.neurons import LocalNeurons
 from learninspy.core.sequential import Sequential
 
@@ -47,9 +49,8 @@ class NeuralLayer(Dense):
     def __init__(self, n_in, n_out, activation="ReLU", distributed=False, w=None, b=None,
                  rng=None):
         super().__init__(n_out, activation)
-        if isinstance(n_in, bool) or int(n_in) != n_in or n_in < 1:
-            raise ValueError(f"n_in must be a positive integer, got {n_in!r}")
-        self.n_in, self.n_out, self.distributed = int(n_in), int(n_out), distributed
+        self.n_in = positive_integer("n_in", n_in)
+        self.n_out, self.distributed = int(n_out), distributed
         dtype = np.asarray(w.matrix if isinstance(w, LocalNeurons) else w).dtype \
             if w is not None else np.dtype(np.float32)
         if dtype.kind != "f":
@@ -84,23 +85,28 @@ class NeuralLayer(Dense):
         return self.bias
 
     def output(self, x, grad=False):
-        """Output a = f(x W + b) for one input vector or a batch of rows.
+        """Output a = f(x W + b) for one input vector or a batch of rows: the layer's own
+        forward pass.
 
         Args:
             x: numpy.ndarray, (n_in,) or (n, n_in).
-            grad: also return the derivative f'(x W + b).
+            grad: also return the derivative of the activation: f'(x W + b) elementwise, or
+                for the softmax its full Jacobian, (n_out, n_out) per example.
 
         Returns:
             numpy.ndarray, or a pair of them when ``grad`` is True.
         """
         x = np.asarray(x, dtype=self.params["w"].dtype)
-        z = x @ self.params["w"] + self.params["b"]
+        batch = x.reshape(1, -1) if x.ndim == 1 else x
+        if not grad:
+            a = self.forward(batch)
+            return a[0] if x.ndim == 1 else a
+        a = self.forward(batch, training=True).copy()
         if self._activation is None:
-            from learninspy.core.loss import softmax
-            a = softmax(z)
-            return (a, a * (1.0 - a)) if grad else a
-        a = self._activation.function(z)
-        return (a, self._activation.derivative(z)) if grad else a
+            derivative = softmax_backward(a[:, None, :], np.eye(self.n_out, dtype=a.dtype))
+        else:  # dLoss/dz for dLoss/da = 1 is f'(z)
+            derivative = self._preactivation_grad(np.ones_like(a)).copy()
+        return (a[0], derivative[0]) if x.ndim == 1 else (a, derivative)
 
     def update(self, step_w, step_b):
         """Add ``step_w`` to W and ``step_b`` to b."""
@@ -458,8 +464,8 @@ class NeuralNetwork(Sequential):
         hits = self.history.last_valid if self.history is not None else 0.0
         cost = self.history.cost[-1] if self.history is not None and self.history.cost \
             else float("inf")
-        return bool(_stops.combine(criterions, check_all)(
-            {"iterations": epochs, "hits": hits, "cost": cost}))
+        return _stops.check(criterions, {"iterations": epochs, "hits": hits, "cost": cost},
+                            check_all)
 
     # --- Files --------------------------------------------------------------------------------
 

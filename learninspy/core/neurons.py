@@ -12,6 +12,8 @@ arrays are not implemented, so ``shape`` only checks or reshapes the local array
 import numpy as np
 
 from learninspy.core import loss as _loss
+from learninspy.core import penalties
+from learninspy.core.layers.dropout import check_ratio, inverted_dropout_mask
 
 __all__ = ["LocalNeurons"]
 
@@ -145,8 +147,9 @@ class LocalNeurons:
         return LocalNeurons(fun(self.matrix, _array(y)))
 
     def dropout(self, p, seed=123):
-        """Inverted DropOut (Srivastava et al., 2014): each element is zeroed with probability p
-        and the survivors are scaled by 1 / (1 - p), so the expected value is unchanged.
+        """Inverted DropOut (Srivastava et al., 2014), as the Dropout layer applies it: each
+        element is zeroed with probability p and the survivors are scaled by 1 / (1 - p), so
+        the expected value is unchanged.
 
         Args:
             p: float, 0 <= p < 1.
@@ -156,11 +159,10 @@ class LocalNeurons:
             tuple (LocalNeurons, numpy.ndarray): the result and the binary mask, 1 where the
             element was kept.
         """
-        if not 0 <= p < 1:
-            raise ValueError(f"dropout ratio p must be in [0, 1), got {p!r}")
-        rng = np.random.default_rng(seed)
-        mask = (rng.random(self.matrix.shape) >= p).astype(self.matrix.dtype)
-        return LocalNeurons(self.matrix * mask / (1.0 - p)), mask
+        p = check_ratio(p, "dropout ratio p")
+        dtype = self.matrix.dtype if self.matrix.dtype.kind == "f" else np.dtype(np.float64)
+        mask = inverted_dropout_mask(np.random.default_rng(seed), self.matrix.shape, p, dtype)
+        return LocalNeurons(self.matrix * mask), (mask > 0).astype(dtype)
 
     def l1(self):
         """L1 norm, sum |W_ij|, and its gradient sign(W). Usually not applied to a bias.
@@ -168,7 +170,8 @@ class LocalNeurons:
         Returns:
             tuple (float, LocalNeurons).
         """
-        return float(np.abs(self.matrix).sum()), LocalNeurons(np.sign(self.matrix))
+        value, grad = penalties.l1(self.matrix)
+        return value, LocalNeurons(grad)
 
     def l2(self):
         """Half the squared L2 norm, 1/2 sum W_ij^2, and its gradient W.
@@ -176,5 +179,5 @@ class LocalNeurons:
         Returns:
             tuple (float, LocalNeurons).
         """
-        flat = self.matrix.ravel()
-        return 0.5 * float(np.dot(flat, flat)), LocalNeurons(self.matrix.copy())
+        value, grad = penalties.l2(self.matrix)
+        return value, LocalNeurons(grad)

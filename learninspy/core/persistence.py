@@ -4,7 +4,8 @@ A model file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays) holding:
 
 * ``meta`` -- UTF-8 JSON as an array of bytes::
 
-      {"format": "learninspy-model", "version": 1, "class": "NeuralNetwork",
+      {"format": "learninspy-model", "version": 1,
+       "class": "learninspy.core.model.NeuralNetwork",
        "config": {...the model's get_config()...}, "input_shape": [4],
        "history": {...}, "extra": {...}}
 
@@ -12,10 +13,16 @@ A model file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays) holding:
 * ``extra/<key>`` -- optional arrays saved beside the model (an optimizer's state in a
   training checkpoint, say).
 
-Loading reads the arrays with ``allow_pickle=False`` and builds the model from the JSON
-through registries of the classes defined in the running program: nothing in the file can
-make Python run code. Saving writes a temporary file next to the target and renames it over
-the target, so a crash mid-save leaves any previous file intact.
+Classes are named by module and class. Loading reads the arrays with ``allow_pickle=False``
+and builds the model from the JSON through the registries of the classes defined in the
+running program (:data:`MODELS`, and the layers'): nothing in the file can make Python run
+code. Files of learninspy 0.2, which named classes by their short name, load too. Saving
+writes a temporary file next to the target and renames it over the target, so a crash
+mid-save leaves any previous file intact.
+
+A pickled model -- how models travel to Spark workers -- is the same content plus the
+model's and layers' classes (:func:`from_pickle`), so a worker can rebuild a layer defined
+in the driver's script.
 """
 
 import io
@@ -25,20 +32,28 @@ import zipfile
 
 import numpy as np
 
-from learninspy.core.layers.base import layer_class
-from learninspy.utils.fileio import atomic_writer
+from learninspy._internal.files import atomic_writer
+from learninspy._internal.registry import ClassRegistry, qualified_name
+from learninspy.core.history import History
+from learninspy.core.layers.base import LAYERS, Layer, layer_class
 
-__all__ = ["save", "load", "FORMAT", "VERSION"]
+__all__ = ["save", "load", "to_payload", "from_payload", "from_pickle", "jsonable", "MODELS",
+           "FORMAT", "VERSION"]
 
 FORMAT = "learninspy-model"
 VERSION = 1
 
+#: Every model class defined in this program (Sequential and its subclasses), by qualified
+#: name.
+MODELS = ClassRegistry("model class")
 
-def _jsonable(value):
+
+def jsonable(value):
+    """``value`` with tuples, NumPy scalars and arrays turned into JSON's lists and numbers."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -48,15 +63,14 @@ def _jsonable(value):
 
 def to_payload(model, extra=None):
     """The model as (JSON header, dict of arrays)."""
-    from learninspy.core.sequential import Sequential
-    if not isinstance(model, Sequential):
+    if qualified_name(type(model)) not in MODELS:
         raise TypeError(f"only learninspy models can be saved, got {type(model).__name__}")
-    model._require_built()
+    model.ensure_built()
     header = {
-        "format": FORMAT, "version": VERSION, "class": type(model).__name__,
-        "config": _jsonable(model.get_config()),
+        "format": FORMAT, "version": VERSION, "class": qualified_name(type(model)),
+        "config": jsonable(model.get_config()),
         "input_shape": list(model.input_shape),
-        "history": _jsonable(model.history.as_dict()) if model.history is not None else None,
+        "history": jsonable(model.history.as_dict()) if model.history is not None else None,
         "extra": {},
     }
     arrays = {}
@@ -67,7 +81,7 @@ def to_payload(model, extra=None):
         if isinstance(value, np.ndarray):
             arrays[f"extra/{key}"] = value
         else:
-            header["extra"][key] = _jsonable(value)
+            header["extra"][key] = jsonable(value)
     return json.dumps(header), arrays
 
 
@@ -75,6 +89,16 @@ def from_payload(payload):
     """The model described by ``to_payload``'s output."""
     header, arrays = payload
     return _build(json.loads(header), arrays, source="the payload")[0]
+
+
+def from_pickle(payload, classes):
+    """Rebuild a pickled model, after registering the model's and the layers' classes that
+    travelled with it (``{qualified name: class}``): so a Spark worker finds even a class it
+    never imported (unpickling a class imports its module; cloudpickle ships the classes
+    defined in a script by value, under names of their own)."""
+    for name, cls in classes.items():
+        (LAYERS if issubclass(cls, Layer) else MODELS).register(cls, name)
+    return from_payload(payload)
 
 
 def save(model, filename, extra=None):
@@ -122,9 +146,19 @@ def load(filename, with_extra=False):
     return (model, extra) if with_extra else model
 
 
+def _model_class(name):
+    """The model class a file names. learninspy's own modules are imported on demand (a
+    StackedAutoencoder file loads without importing its module first); nothing else is."""
+    if name not in MODELS and name.startswith("learninspy."):
+        import importlib
+        try:
+            importlib.import_module(name.rsplit(".", 1)[0])
+        except ImportError:
+            pass
+    return MODELS.resolve(name)
+
+
 def _build(header, arrays, source):
-    from learninspy.core.sequential import model_class
-    from learninspy.core.training import History
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValueError(f"{source} is not a learninspy model file")
     if header.get("version") != VERSION:
@@ -133,7 +167,7 @@ def _build(header, arrays, source):
     try:
         config = header["config"]
         layers = [layer_class(entry["class"])(**entry["config"]) for entry in config["layers"]]
-        model = model_class(header["class"]).from_config(config, layers)
+        model = _model_class(header["class"]).from_config(config, layers)
         model.build(tuple(header["input_shape"]))
         for i, layer in enumerate(model.layers):
             for kind in ("params", "state"):

@@ -3,74 +3,43 @@
 Every network of learninspy is a :class:`Sequential` -- :class:`~learninspy.core.model.NeuralNetwork`
 is one built from ``NetworkParameters``. The model owns three flat vectors:
 
-* the trainable parameters of all its layers (each layer's ``params`` are views into it), with
-  the regularised ones (weight matrices) first, so L1 / L2 act on one contiguous slice;
+* the trainable parameters of all its layers (each layer's ``params`` are views into it), one
+  contiguous segment per layer, in layer order;
 * their gradients, laid out the same way;
 * the non-trainable state (e.g. running statistics).
 
 One vector per kind is what makes the rest simple and fast: an optimizer step is a few
-whole-vector operations, merging replicas is a weighted average of vectors, and shipping a
-model to Spark workers or to a file moves one array.
+whole-vector operations (:mod:`learninspy.core.step`), merging replicas is a weighted average
+of vectors, and shipping a model to Spark workers or to a file moves one array.
 
 What the model learns -- classification or regression, by its loss -- and the checking of data
-where it enters the API are in :mod:`learninspy.core.task`.
+where it enters the API are in :mod:`learninspy.core.task`; what it answers once trained
+(outputs, predictions, scores) in :mod:`learninspy.core.inference`.
 """
 
 import copy
-import re
 
 import numpy as np
 
+from learninspy._internal.arrays import aligned_zeros
+from learninspy._internal.registry import qualified_name
+from learninspy.core import facades, persistence
 from learninspy.core import loss as losses
-from learninspy.core.layers.base import Layer, register_layer_class
+from learninspy.core.inference import Inference
+from learninspy.core.layers.base import Layer
+from learninspy.core.penalties import add_penalty
+from learninspy.core.summary import layer_names, summary_table
 from learninspy.core.task import Task
-from learninspy.utils.arrays import aligned_zeros
-from learninspy.utils import evaluation
-from learninspy.utils.data import LabeledDataSet, to_arrays
 
 __all__ = ["Sequential", "model_class"]
 
-_MODEL_CLASSES = {}
-# Values of the widest layer output per forward pass at inference: bounded memory (a
-# convolution's im2col matrix is some 25 times its output), cache-friendly.
-_PREDICT_VALUES = 2 ** 21
-
 
 def model_class(name):
-    """The model class registered as ``name`` (for loading model files)."""
-    try:
-        return _MODEL_CLASSES[name]
-    except KeyError:
-        raise ValueError(f"unknown model class {name!r}; known model classes are "
-                         f"{sorted(_MODEL_CLASSES)}") from None
+    """The model class registered as ``name`` ('module.Class', or an unambiguous 'Class')."""
+    return persistence.MODELS.resolve(name)
 
 
-def _snake_case(name):
-    """Keras's layer naming: 'BatchNormalization' -> 'batch_normalization', 'Conv2D' ->
-    'conv2d', 'MaxPool2D' -> 'max_pool2d'."""
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def _is_distributed(data):
-    from learninspy.engine import is_distributed
-    return is_distributed(data)
-
-
-def _from_pickle(payload, classes):
-    """Rebuild a pickled model, after registering the model's and the layers' classes that
-    travelled with it: so a Spark worker finds even a class it never imported (unpickling a
-    class imports its module; cloudpickle ships the classes defined in a script by value)."""
-    from learninspy.core import persistence
-    for cls in classes:
-        if issubclass(cls, Layer):
-            register_layer_class(cls)
-        else:
-            _MODEL_CLASSES[cls.__name__] = cls
-    return persistence.from_payload(payload)
-
-
-class Sequential(Task):
+class Sequential(Inference, Task):
     """A stack of layers, each feeding the next.
 
     Args:
@@ -88,7 +57,7 @@ class Sequential(Task):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        _MODEL_CLASSES[cls.__name__] = cls
+        persistence.MODELS.register(cls)
 
     def __init__(self, layers=(), loss=None, input_shape=None, dtype="float32", seed=123,
                  strength_l1=0.0, strength_l2=0.0, name=None):
@@ -101,7 +70,8 @@ class Sequential(Task):
         self.seed = seed
         #: entropy of every random stream of the model; ``seed`` if given
         self.seed_entropy = seed if seed is not None else np.random.SeedSequence().entropy
-        self._fit_count = 0
+        #: fits run so far, which seeds the next fit's random streams (see next_fit_seed)
+        self.fit_count = 0
         self.strength_l1, self.strength_l2 = strength_l1, strength_l2
         self.name = name
         self.input_shape = None if input_shape is None else tuple(input_shape)
@@ -141,16 +111,19 @@ class Sequential(Task):
         shape = self.input_shape
         for layer in self.layers:
             shape = layer.ensure_built(shape, self._rng, self.dtype)
+            if layer.rng is None:  # dropout masks outside fit come from the model's seed too
+                layer.rng = self._rng
         self._pack()
         return self
 
-    def _require_built(self):
+    def ensure_built(self):
+        """Build the model if it is not built yet (its input shape must be known)."""
         if not self.built:
             self.build()
 
     @property
     def output_shape(self):
-        self._require_built()
+        self.ensure_built()
         return self.layers[-1].output_shape
 
     def _pack(self):
@@ -194,24 +167,46 @@ class Sequential(Task):
 
     # --- Parameters as vectors ----------------------------------------------------------------
 
+    @property
+    def parameter_vector(self):
+        """All trainable parameters as one flat vector: the live array (each layer's
+        ``params`` are views into it), so writing into it changes the model."""
+        self.ensure_built()
+        return self._params
+
+    @property
+    def gradient_vector(self):
+        """The gradients of the last backward pass, laid out as :attr:`parameter_vector`."""
+        self.ensure_built()
+        return self._grads
+
+    @property
+    def state_vector(self):
+        """The non-trainable state (e.g. running statistics) as one live flat vector."""
+        self.ensure_built()
+        return self._state
+
+    @property
+    def layer_segments(self):
+        """For each layer, the slice of the vectors holding its parameters (None if it has
+        none)."""
+        self.ensure_built()
+        return list(self._segments)
+
     def get_parameters(self):
         """A copy of all trainable parameters as one flat vector."""
-        self._require_built()
-        return self._params.copy()
+        return self.parameter_vector.copy()
 
     def set_parameters(self, vector):
         """Overwrite all trainable parameters from a flat vector (see :meth:`get_parameters`)."""
-        self._require_built()
-        self._params[...] = self._checked_vector(vector, self._params, "parameter")
+        self.parameter_vector[...] = self._checked_vector(vector, self._params, "parameter")
 
     def get_state(self):
-        """A copy of the non-trainable state (e.g. running statistics) as a flat vector."""
-        self._require_built()
-        return self._state.copy()
+        """A copy of the non-trainable state as a flat vector."""
+        return self.state_vector.copy()
 
     def set_state(self, vector):
-        self._require_built()
-        self._state[...] = self._checked_vector(vector, self._state, "state")
+        self.state_vector[...] = self._checked_vector(vector, self._state, "state")
 
     @staticmethod
     def _checked_vector(vector, target, what):
@@ -224,7 +219,7 @@ class Sequential(Task):
     @property
     def count_params(self):
         """Number of trainable values."""
-        self._require_built()
+        self.ensure_built()
         return self._params.size
 
     def copy(self):
@@ -247,21 +242,15 @@ class Sequential(Task):
 
     def __reduce__(self):
         """Pickle as the model file's content, config and arrays, plus the model's and the
-        layers' classes."""
-        from learninspy.core import persistence
-        classes = tuple(dict.fromkeys([type(self)] + [type(layer) for layer in self.layers]))
-        return _from_pickle, (persistence.to_payload(self), classes)
+        layers' classes (see :func:`learninspy.core.persistence.from_pickle`)."""
+        classes = {qualified_name(cls): cls for cls in [type(self)] + [type(l) for l in self.layers]}
+        return persistence.from_pickle, (persistence.to_payload(self), classes)
 
     # --- Description --------------------------------------------------------------------------
 
     def layer_names(self):
         """Each layer's name: its own, or '<type>_<k>' numbered per type as Keras does."""
-        counts, names = {}, []
-        for layer in self.layers:
-            kind = type(layer).__name__
-            counts[kind] = counts.get(kind, 0) + 1
-            names.append(layer.name or f"{_snake_case(kind)}_{counts[kind]}")
-        return names
+        return layer_names(self.layers)
 
     def summary(self, print_fn=print):
         """A table of the layers -- output shape, activation (or dropout rate), parameter
@@ -273,28 +262,8 @@ class Sequential(Task):
         Returns:
             str, the table.
         """
-        self._require_built()
-        rows = []
-        for name, layer in zip(self.layer_names(), self.layers):
-            if hasattr(layer, "rate"):
-                detail = f"rate {layer.rate}"
-            else:
-                detail = getattr(layer, "output_activation", None) or ""
-            rows.append((f"{name} ({type(layer).__name__})", str((None,) + layer.output_shape),
-                         detail, f"{layer.count_params + layer.count_state:,}"))
-        header = ("Layer (type)", "Output Shape", "Activation", "Param #")
-        widths = [max(len(r[i]) for r in rows + [header]) + 3 for i in range(4)]
-        line = lambda r: "".join(c.ljust(w) for c, w in zip(r[:3], widths)) + r[3].rjust(widths[3])
-        rule = "_" * sum(widths)
-        trainable, frozen = self._params.size, self._state.size
-        text = [f'Model: "{self.name or type(self).__name__}"', rule, line(header), "=" * len(rule)]
-        for i, row in enumerate(rows):
-            text += [line(row), rule if i < len(rows) - 1 else "=" * len(rule)]
-        text += [f"Total params: {trainable + frozen:,}", f"Trainable params: {trainable:,}",
-                 f"Non-trainable params: {frozen:,}"]
-        if self.loss is not None:
-            text.append(f"Loss: {self.loss}")
-        table = "\n".join(text)
+        self.ensure_built()
+        table = summary_table(self)
         if print_fn is not None:
             print_fn(table)
         return table
@@ -331,22 +300,19 @@ class Sequential(Task):
         for layer in self.layers:
             layer.rng = rng
 
-    def loss_and_gradients(self, x, target_matrix, after_layer=None, scale=1.0):
+    def loss_and_gradients(self, x, target_matrix, after_layer=None):
         """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
-        and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients in every
-        layer's ``grads`` (and the model's flat gradient vector).
+        and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients of that
+        cost in every layer's ``grads`` (and so in :attr:`gradient_vector`).
 
         Args:
             x: a batch, (n, *input_shape).
             target_matrix: what the loss compares the outputs with (``target_matrix``).
             after_layer: optional ``function(segment)`` called as soon as a layer's gradients
                 (penalties included) are complete, with the slice of the flat vectors that
-                holds that layer's parameters -- once backpropagation has used them, so an
-                optimizer may update them then. With it, a cost that is not finite returns
-                before any gradient is computed.
-            scale: factor applied to the gradients, not to the cost: an optimizer can fold
-                its step rate into backpropagation (the delta is scaled by 1/n anyway) and
-                save a pass over every parameter.
+                holds that layer's parameters -- once backpropagation has used them, so they
+                may be updated then (:func:`learninspy.core.step.fused_train_step`). With it,
+                a cost that is not finite returns before any gradient is computed.
         """
         record = self.loss_record
         output = self.forward(x, training=True)
@@ -354,7 +320,7 @@ class Sequential(Task):
         if after_layer is not None and not np.isfinite(cost):
             return cost
         delta = record.derivative(output, target_matrix)
-        delta *= scale / len(x)
+        delta *= delta.dtype.type(1.0 / len(x))  # the gradient of the mean over the batch
         last = len(self.layers) - 1
         fused = record.fused_with is not None
         if fused and getattr(self.layers[last], "output_activation", None) != record.fused_with:
@@ -366,7 +332,7 @@ class Sequential(Task):
             layer = self.layers[index]
             grad = layer.backward_preactivation(grad) if fused and index == last \
                 else layer.backward(grad)
-            cost += self._penalize(index, scale)
+            cost += self._penalize(index)
             if after_layer is not None and self._segments[index] is not None:
                 after_layer(self._segments[index])
             if grad is None:
@@ -376,19 +342,10 @@ class Sequential(Task):
     def _own_penalties(self):
         return sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
 
-    def _penalize(self, index, scale=1.0):
-        """Add the L1 / L2 penalties' gradients (times ``scale``) of layer ``index``; return
-        their cost."""
-        cost = 0.0
-        for place in self._regularized[index]:
-            weights, grads = self._params[place], self._grads[place]
-            if self.strength_l2:
-                cost += 0.5 * self.strength_l2 * float(np.dot(weights, weights))
-                grads += weights * self.dtype.type(self.strength_l2 * scale)
-            if self.strength_l1:
-                cost += self.strength_l1 * float(np.abs(weights).sum())
-                grads += np.sign(weights) * self.dtype.type(self.strength_l1 * scale)
-        return cost
+    def _penalize(self, index):
+        """Add the L1 / L2 penalties' gradients of layer ``index``; return their cost."""
+        return sum(add_penalty(self._params[place], self._grads[place], self.strength_l1,
+                               self.strength_l2) for place in self._regularized[index])
 
     def add_penalties(self):
         """Add the gradients of the L1 / L2 penalties (``strength_l1``, ``strength_l2``) on the
@@ -397,96 +354,35 @@ class Sequential(Task):
         term, whose gradient the layer's backward already added)."""
         return self._own_penalties() + sum(self._penalize(i) for i in range(len(self.layers)))
 
-    def _predict_arrays(self, X):
-        widest = max(int(np.prod(layer.output_shape)) for layer in self.layers)
-        rows = min(max(_PREDICT_VALUES // widest, 16), 8192)
-        outputs = [self.forward(X[i:i + rows]) for i in range(0, len(X), rows)]
-        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
-
-    def predict(self, x):
-        """Outputs of the model: class probabilities (classification) or values (regression).
-
-        Args:
-            x: one feature vector, an (n, features) array, a list of labeled points or a
-                LabeledDataSet; or data Spark holds (see ``learninspy.engine.spark.predict``).
-
-        Returns:
-            numpy.ndarray: (n_outputs,) for one vector, else (n, n_outputs); for data Spark
-            holds, an RDD of output vectors, or a DataFrame with a prediction column.
-        """
-        if _is_distributed(x):
-            from learninspy.engine.spark import predict
-            return predict(self, x)
-        if isinstance(x, LabeledDataSet) or (isinstance(x, (list, tuple)) and x
-                                             and hasattr(x[0], "features")):
-            x, _ = to_arrays(x, dtype=self.dtype)
-        elif hasattr(x, "features"):  # one labeled point
-            x = np.asarray(x.features)
-        x = np.asarray(x)
-        self._require_built()
-        single = x.ndim == 1 or x.shape == self.input_shape
-        X = self._features(x.reshape((1,) + x.shape) if single else x)
-        out = self._predict_arrays(X)
-        return out[0] if single else out
-
-    def evaluate(self, data, predictions=False, measure=None):
-        """Score the model on labeled ``data`` with ``measure``.
-
-        Args:
-            data: any accepted data set; data Spark holds is scored by a Spark job.
-            predictions: bool; also return the predictions (class indices for classification,
-                output values for regression; an RDD of them for data Spark holds).
-            measure: key of a metric of ``utils.evaluation`` ('F-measure' by default for
-                classification, 'R2' for regression).
-
-        Returns:
-            float, or (float, numpy.ndarray) when ``predictions`` is True.
-        """
-        if _is_distributed(data):
-            from learninspy.engine.spark import evaluate
-            return evaluate(self, data, predictions, measure)
-        measure = self.check_measure(measure)
-        X, y = self.labeled_arrays(data)
-        score, predicted = self._score(X, y, measure)
-        return (score, predicted) if predictions else score
-
-    def _predictions(self, output):
-        """What the outputs predict: class indices for classification, else the outputs."""
-        if not self.classification:
-            return output
-        return (output[:, 0] > 0.5).astype(np.int64) if self.binary else output.argmax(axis=1)
-
-    def _score(self, X, y, measure):
-        output = self._predict_arrays(X)
-        predicted = self._predictions(output)
-        if self.classification:
-            metrics = evaluation.ClassificationMetrics((predicted, y), self.n_classes)
-        else:
-            metrics = evaluation.RegressionMetrics((output, y))
-        return metrics.evaluate(measure), predicted
-
     # --- Training -----------------------------------------------------------------------------
 
     def fit(self, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, measure=None,
             stops=None, optimizer_params=None, reproducible=False, keep_best=False, **options):
-        """Train the model; see :func:`learninspy.core.training.fit` for every parameter."""
-        from learninspy.core.training import fit
-        return fit(self, train, valid, mini_batch=mini_batch, parallelism=parallelism,
-                   valid_iters=valid_iters, measure=measure, stops=stops,
-                   optimizer_params=optimizer_params, reproducible=reproducible,
-                   keep_best=keep_best, **options)
+        """Train the model; see :func:`learninspy.training.fit.fit` for every parameter."""
+        return facades.fit(self, train, valid, mini_batch=mini_batch, parallelism=parallelism,
+                           valid_iters=valid_iters, measure=measure, stops=stops,
+                           optimizer_params=optimizer_params, reproducible=reproducible,
+                           keep_best=keep_best, **options)
+
+    def next_fit_seed(self, restart=False):
+        """The base seed of a fit's random streams, a pure function of the model's seed and
+        of the fits it ran before (:attr:`fit_count`, which this counts up); ``restart``
+        counts from 0 again, so that the same fit repeats bit for bit."""
+        if restart:
+            self.fit_count = 0
+        seed = np.random.SeedSequence([self.seed_entropy, self.fit_count]).generate_state(1)[0]
+        self.fit_count += 1
+        return int(seed)
 
     # --- Files --------------------------------------------------------------------------------
 
     def save(self, filename):
         """Save the model in learninspy's model format (see ``core.persistence``); atomic."""
-        from learninspy.core import persistence
         persistence.save(self, filename)
 
     @classmethod
     def load(cls, filename):
         """Load a model saved with :meth:`save`; no code from the file is ever run."""
-        from learninspy.core import persistence
         model = persistence.load(filename)
         if not isinstance(model, cls):
             raise ValueError(f"{filename} holds a {type(model).__name__}, not a {cls.__name__}")
@@ -495,7 +391,7 @@ class Sequential(Task):
     def get_config(self):
         """Everything but the arrays needed to rebuild the model, as JSON-compatible values."""
         return {
-            "layers": [{"class": type(layer).__name__, "config": layer.get_config()}
+            "layers": [{"class": qualified_name(type(layer)), "config": layer.get_config()}
                        for layer in self.layers],
             "loss": self.loss, "input_shape": self.input_shape, "dtype": self.dtype.name,
             "seed": self.seed, "strength_l1": self.strength_l1, "strength_l2": self.strength_l2,
@@ -509,4 +405,4 @@ class Sequential(Task):
         return cls(layers=layers, **kwargs)
 
 
-_MODEL_CLASSES["Sequential"] = Sequential
+persistence.MODELS.register(Sequential)

@@ -14,18 +14,21 @@ items::
 
 Keep the parentheses: in Python ``&`` binds tighter than ``|``.
 
-Criteria that keep state (``Patience``, ``TimeElapsed``, ``OnSignal``) start afresh when
-:meth:`Criterion.reset` is called; ``fit`` and the optimizers reset their criteria when they start.
+A criterion is also a context manager for the run that uses it: ``fit`` and the optimizers
+enter their criteria when they start and leave them when they end. Entering resets the
+criteria that keep state (``Patience``, ``TimeElapsed``); ``OnSignal`` installs its signal
+handler only while it is entered, and restores the one it replaced when the run ends.
 """
 
 import signal
 import threading
 import time
 
-from learninspy.utils.registry import NamedDict
+from learninspy._internal.registry import Registry
 
 __all__ = ["Criterion", "AchieveTolerance", "MaxIterations", "ModuloNIterations",
-           "NotBetterThanAfter", "OnSignal", "Patience", "TimeElapsed", "criterion", "combine"]
+           "NotBetterThanAfter", "OnSignal", "Patience", "TimeElapsed", "criterion", "combine",
+           "check"]
 
 _KEYS = ("hits", "cost")
 
@@ -57,6 +60,15 @@ class Criterion:
     def reset(self):
         """Forget any state gathered in a previous run."""
 
+    def __enter__(self):
+        """A run that checks this criterion starts: forget the previous run."""
+        self.reset()
+        return self
+
+    def __exit__(self, *exception):
+        """The run ends."""
+        return False
+
     def __and__(self, other):  # Python cannot overload `and` / `or`
         return Combined((self, other), all)
 
@@ -86,6 +98,18 @@ class Combined(Criterion):
             if hasattr(item, "reset"):
                 item.reset()
 
+    def __enter__(self):
+        for item in self.criteria:
+            if hasattr(item, "__enter__"):
+                item.__enter__()
+        return self
+
+    def __exit__(self, *exception):
+        for item in reversed(self.criteria):
+            if hasattr(item, "__exit__"):
+                item.__exit__(*exception)
+        return False
+
     def __str__(self):
         if len(self.criteria) == 1:
             return str(self.criteria[0])
@@ -103,6 +127,12 @@ def combine(stops, check_all=False):
     if not stops:
         raise ValueError("the list of stop criteria is empty")
     return Combined(stops, all if check_all else any)
+
+
+def check(stops, info, check_all=False):
+    """Whether ``stops`` (a criterion or a list of them: any, or all with ``check_all``) say
+    that training should stop, given ``info``."""
+    return bool(combine(stops, check_all)(info))
 
 
 def max_iterations(stop):
@@ -280,23 +310,35 @@ class TimeElapsed(Criterion):
 class OnSignal(Criterion):
     """Stop when the process receives a signal (Ctrl+C by default), keeping the work done.
 
-    The handler is installed when the criterion is created or reset in the main thread (Python
-    delivers signals there only), replacing the previous one until the criterion is discarded.
+    The handler is installed while a run (a ``fit``, an optimizer's loop) uses the criterion,
+    from the main thread (Python delivers signals there only), and the previous handler is
+    restored when the run ends. Outside a run, ``with criterion:`` does the same.
 
     Args:
         sig: signal number, default ``signal.SIGINT``.
     """
 
     def __init__(self, sig=signal.SIGINT):
-        self.sig = sig
+        self.sig = signal.Signals(sig)
         self.stopped = False
-        self._previous = None
-        self.reset()
+        self._previous, self._depth = None, 0
 
     def reset(self):
         self.stopped = False
-        if threading.current_thread() is threading.main_thread() and self._previous is None:
+
+    def __enter__(self):
+        self.reset()
+        if self._depth == 0 and threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(self.sig, self._handler)
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exception):
+        self._depth -= 1
+        if self._depth == 0 and self._previous is not None:
+            signal.signal(self.sig, self._previous)
+            self._previous = None
+        return False
 
     def _handler(self, signum, frame):
         self.stopped = True
@@ -305,21 +347,14 @@ class OnSignal(Criterion):
         stopped, self.stopped = self.stopped, False
         return stopped
 
-    def __del__(self):
-        if self._previous is not None and threading.current_thread() is threading.main_thread():
-            try:
-                signal.signal(self.sig, self._previous)
-            except (ValueError, TypeError):  # interpreter shutting down
-                pass
-
     def __getstate__(self):  # handlers do not travel to other processes
-        return {"sig": self.sig, "stopped": False, "_previous": None}
+        return {"sig": self.sig, "stopped": False, "_previous": None, "_depth": 0}
 
     def __str__(self):
-        return f"Stop when the signal {signal.Signals(self.sig).name} is received."
+        return f"Stop when the signal {self.sig.name} is received."
 
 
-#: The documented ``name -> criterion class`` dict.
-criterion = NamedDict("stop criterion", {
+#: The ``name -> criterion class`` dict of learninspy 0.1's API.
+criterion = Registry("stop criterion", {
     cls.__name__: cls for cls in (MaxIterations, AchieveTolerance, ModuloNIterations, TimeElapsed,
                                   NotBetterThanAfter, Patience, OnSignal)})

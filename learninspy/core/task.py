@@ -11,8 +11,8 @@ that, training and prediction take the arrays as they are.
 import numpy as np
 
 from learninspy.core import loss as losses
-from learninspy.utils import evaluation
-from learninspy.utils.data import to_arrays
+from learninspy.data.labeled import to_arrays
+from learninspy.metrics import ClassificationMetrics, RegressionMetrics
 
 __all__ = ["Task"]
 
@@ -64,8 +64,7 @@ class Task:
     def check_measure(self, measure):
         """``measure`` (or the task's default) after checking it names a metric of the task."""
         measure = measure or self.default_measure()
-        metrics = (evaluation.ClassificationMetrics if self.classification
-                   else evaluation.RegressionMetrics)
+        metrics = ClassificationMetrics if self.classification else RegressionMetrics
         if measure not in metrics.measures:
             task = "classification" if self.classification else "regression"
             raise ValueError(f"unknown measure {measure!r} for {task}; valid measures are "
@@ -74,7 +73,7 @@ class Task:
 
     # --- Checking data at the API boundary ----------------------------------------------------
 
-    def _features(self, X):
+    def check_features(self, X):
         """``X`` as a (n, *input_shape) array of the model's dtype, checked."""
         X = np.asarray(X)
         if X.dtype.kind not in "fiub":
@@ -94,7 +93,7 @@ class Task:
             raise ValueError(f"features contain NaN or inf (first at row {bad})")
         return X
 
-    def _targets(self, y):
+    def check_targets(self, y):
         """Checked targets: class indices (int64) for classification, a (n, k) array for
         regression."""
         y = np.asarray(y)
@@ -127,11 +126,11 @@ class Task:
         return y
 
     def labeled_arrays(self, data):
-        """Checked ``(features, targets)`` of any accepted data set (see ``utils.data``)."""
+        """Checked ``(features, targets)`` of any accepted data set (see :mod:`learninspy.data`)."""
         X, y = to_arrays(data, dtype=self.dtype)
         if len(X) == 0:
             raise ValueError("the data set is empty")
-        return self._features(X), self._targets(y)
+        return self.check_features(X), self.check_targets(y)
 
     def target_matrix(self, targets):
         """The matrix the loss compares outputs with: one-hot rows for class indices, a

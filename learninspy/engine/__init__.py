@@ -2,28 +2,18 @@
 
 * ``'local'`` (:mod:`learninspy.engine.local`): threads of this process, NumPy only.
 * ``'spark'`` (:mod:`learninspy.engine.spark`): Spark tasks, on an embedded ``local[*]``
-  session or a cluster.
+  session or a cluster -- the only part of learninspy that imports pyspark.
 
-An engine implements ``default_parallelism()``, ``start(model, train, optimizer_params,
-mini_batch, measure, reproducible)`` returning a runner (with ``n_train``, ``run(weights, state,
-optimizer_state, seeds)``, ``score_train(model, measure)`` and ``close()``), and
-``scorer(model, data)`` returning ``score(model, measure)`` for a validation set. Every
-runner trains each replica with :func:`learninspy.core.optimization.optimize`, so engines
-differ in where the work happens, never in what it computes.
+What an engine implements is :class:`~learninspy.engine.protocol.Engine`; every engine
+trains each replica with :func:`learninspy.core.optimization.optimize`, so engines differ in
+where the work happens, never in what it computes.
 """
+
+from learninspy.data.labeled import is_distributed
 
 __all__ = ["get_engine", "is_distributed", "ENGINES"]
 
 ENGINES = ("local", "spark")
-
-
-def is_distributed(data):
-    """True for data that Spark holds: a ``DistributedLabeledDataSet`` (anything with a true
-    ``is_distributed``), a pyspark RDD or DataFrame. Never imports pyspark."""
-    if getattr(data, "is_distributed", False):
-        return True
-    return any(cls.__module__.startswith("pyspark.") and cls.__name__ in ("RDD", "DataFrame")
-               for cls in type(data).__mro__)
 
 
 def get_engine(engine=None, train=None):
@@ -39,7 +29,7 @@ def get_engine(engine=None, train=None):
         from learninspy.engine.local import LocalEngine
         return LocalEngine()
     if engine == "spark":
-        from learninspy.engine.spark import SparkEngine
+        from learninspy.engine.spark.engine import SparkEngine
         return SparkEngine()
     if isinstance(engine, str):
         raise ValueError(f"unknown engine {engine!r}; valid engines are {list(ENGINES)}")

@@ -11,13 +11,11 @@ fit runs every replica with one BLAS thread -- as Spark tasks do -- and its weig
 bit-identical whatever the scheduling and whichever engine ran it.
 """
 
-import contextlib
 import os
 import queue
 from concurrent.futures import ThreadPoolExecutor
 
-from threadpoolctl import ThreadpoolController
-
+from learninspy._internal.blas import blas_threads
 from learninspy.core.batches import TrainingSet
 from learninspy.core.optimization import optimize
 
@@ -25,16 +23,6 @@ __all__ = ["LocalEngine", "available_cores"]
 
 #: Multiply-adds per step (parameters x batch rows) above which replicas run in threads.
 THREADING_THRESHOLD = 2_000_000
-
-_controller = None
-
-
-def single_blas_thread():
-    """A context limiting BLAS to one thread (the loaded libraries are looked up once)."""
-    global _controller
-    if _controller is None:
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
 
 
 def available_cores():
@@ -60,23 +48,19 @@ class LocalEngine:
     def default_parallelism(self):
         return available_cores()
 
-    def start(self, model, train, optimizer_params, mini_batch, measure, reproducible=False):
-        return _LocalRunner(model, TrainingSet.of(model, train), optimizer_params, mini_batch,
-                            measure, self.workers, reproducible)
+    def start(self, model, train, job):
+        return _LocalRunner(model, TrainingSet.of(model, train), job, self.workers)
 
     def scorer(self, model, data):
         features, labels = model.labeled_arrays(data)  # checked once, here
-        return lambda current, measure: current._score(features, labels, measure)[0]
+        return lambda current, measure: current.score(features, labels, measure)[0]
 
 
 class _LocalRunner:
-    def __init__(self, model, training_set, optimizer_params, mini_batch, measure, workers,
-                 reproducible):
-        self.training_set, self.params = training_set, optimizer_params
-        self.mini_batch, self.measure = mini_batch, measure
-        self.reproducible = reproducible
+    def __init__(self, model, training_set, job, workers):
+        self.training_set, self.job = training_set, job
         self.n_train = len(training_set)
-        self.threaded = workers > 1 and model.count_params * mini_batch >= THREADING_THRESHOLD
+        self.threaded = workers > 1 and model.count_params * job.mini_batch >= THREADING_THRESHOLD
         self.workers = workers if self.threaded else 1
         self._model = model
         self._workspaces = queue.SimpleQueue()
@@ -93,22 +77,23 @@ class _LocalRunner:
         try:
             workspace.set_parameters(weights)
             workspace.set_state(state)
-            return optimize(workspace, self.training_set, self.params, self.mini_batch, seed,
-                            measure=self.measure, optimizer_state=optimizer_state, in_place=True)
+            job = self.job
+            return optimize(workspace, self.training_set, job.optimizer_params, job.mini_batch,
+                            seed, measure=job.measure, optimizer_state=optimizer_state,
+                            in_place=True)
         finally:
             self._workspaces.put(workspace)
 
     def run(self, weights, state, optimizer_state, seeds):
         threaded = self._executor is not None and len(seeds) > 1
-        limited = threaded or self.reproducible
-        with single_blas_thread() if limited else contextlib.nullcontext():
+        with blas_threads(1 if threaded or self.job.reproducible else None):
             if not threaded:
                 return [self._replica(weights, state, optimizer_state, s) for s in seeds]
             return list(self._executor.map(
                 lambda s: self._replica(weights, state, optimizer_state, s), seeds))
 
     def score_train(self, model, measure):
-        return model._score(self.training_set.features, self.training_set.labels, measure)[0]
+        return model.score(self.training_set.features, self.training_set.labels, measure)[0]
 
     def close(self):
         if self._executor is not None:

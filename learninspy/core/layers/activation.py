@@ -13,7 +13,7 @@ import numpy as np
 
 from learninspy.core import activations
 from learninspy.core.layers.base import Layer
-from learninspy.core.loss import softmax
+from learninspy.core.loss import softmax, softmax_backward
 
 __all__ = ["SOFTMAX", "FusedActivation", "Activation", "Identity", "Tanh", "Sigmoid", "ReLU",
            "LeakyReLU", "Softplus", "LeCunnSigm", "Softmax"]
@@ -63,8 +63,8 @@ class FusedActivation:
     def _preactivation_grad(self, grad):
         """dLoss/dz from dLoss/da, overwriting ``grad`` where possible."""
         act, a = self._activation, self.cache["a"]
-        if act is None:  # softmax Jacobian: a * (g - sum(g * a))
-            return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
+        if act is None:
+            return softmax_backward(a, grad)
         if act.output_derivative is None or "z" in self.cache:
             return grad * act.derivative(self.cache["z"])
         derivative = act.output_derivative(a)

@@ -37,46 +37,47 @@ Conventions that keep training fast and the model portable:
   shipping a model to Spark workers rely on. The default reads the attributes named like the
   constructor's parameters: store the arguments unchanged (as scikit-learn estimators do).
 
-Every subclass is registered by class name, so a saved model refers to its layers by name and
-loading never executes code from the file. A pickled model (how models travel to Spark
-workers) also carries its layer classes, so a worker can rebuild a layer it never imported.
+Every subclass is registered under its qualified name (module and class), so a saved model
+names its layers and loading never executes code from the file. A pickled model (how models
+travel to Spark workers) also carries its layer classes, so a worker can rebuild a layer it
+never imported.
 """
 
 import inspect
 
 import numpy as np
 
-from learninspy.utils.arrays import aligned_empty
+from learninspy._internal.arrays import aligned_empty
+from learninspy._internal.registry import ClassRegistry
 
-__all__ = ["Layer", "layer_class", "layer_classes", "register_layer_class"]
+__all__ = ["Layer", "layer_class", "layer_classes", "register_layer_class", "LAYERS"]
 
-_LAYER_CLASSES = {}
+#: Every layer class defined in this program, by qualified name.
+LAYERS = ClassRegistry("layer class")
 
 
 def layer_class(name):
-    """The layer class registered as ``name``.
+    """The layer class registered as ``name`` ('module.Class', or an unambiguous 'Class').
 
     Raises:
         ValueError: no such class has been defined in this program (the message lists them).
     """
     try:
-        return _LAYER_CLASSES[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown layer class {name!r}; defined layer classes are {sorted(_LAYER_CLASSES)}. "
-            "A custom layer must be imported before a model that uses it is loaded") from None
+        return LAYERS.resolve(name)
+    except ValueError as error:
+        raise ValueError(f"{error}. A custom layer must be imported before a model that uses "
+                         "it is loaded") from None
 
 
 def layer_classes():
     """Names of every layer class defined so far."""
-    return sorted(_LAYER_CLASSES)
+    return LAYERS.short_names()
 
 
 def register_layer_class(cls):
-    """Make ``cls`` the layer class of its name. Defining a subclass of :class:`Layer` does it;
-    unpickling a model does it again for the classes that travelled with it."""
-    _LAYER_CLASSES[cls.__name__] = cls
-    return cls
+    """Register ``cls`` under its qualified name. Defining a subclass of :class:`Layer` does
+    it; unpickling a model does it again for the classes that travelled with it."""
+    return LAYERS.register(cls)
 
 
 class Layer:
@@ -159,6 +160,14 @@ class Layer:
         self.output_shape = tuple(self.build(input_shape, rng, np.dtype(dtype)))
         self.built = True
         return self.output_shape
+
+    def random_generator(self):
+        """The generator the layer draws from in training (its model seeds it)."""
+        if self.rng is None:
+            raise ValueError(f"{self.describe()} draws random numbers in training but has no "
+                             "generator: use it in a model, or set layer.rng = "
+                             "np.random.default_rng(seed)")
+        return self.rng
 
     def describe(self):
         """A short readable name: the layer's name, or its class."""

@@ -2,18 +2,32 @@
 
 import numpy as np
 
+from learninspy._internal.checks import ratio
 from learninspy.core.layers.base import Layer
 
-__all__ = ["Dropout", "check_ratio"]
+__all__ = ["Dropout", "check_ratio", "inverted_dropout_mask"]
 
 
 def check_ratio(rate, what="dropout ratio"):
-    """``rate`` as a float, or a ValueError unless 0 <= rate < 1."""
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{what} must be a number in [0, 1), got {rate!r}")
-    if not 0 <= rate < 1:
-        raise ValueError(f"{what} must be in [0, 1), got {rate!r}")
-    return float(rate)
+    """``rate`` as a float, or an error unless 0 <= rate < 1."""
+    return ratio(what, rate)
+
+
+def inverted_dropout_mask(rng, shape, rate, dtype, out=None):
+    """The mask of inverted dropout: 1 / (1 - rate) where an element is kept, 0 where it is
+    dropped, each dropped with probability ``rate``.
+
+    Args:
+        rng: numpy Generator.
+        out: optional array of ``shape`` and ``dtype`` to draw into.
+    """
+    keep = 1.0 - rate
+    # floor(u + keep) is 1 exactly when u >= rate, for u uniform in [0, 1).
+    mask = rng.random(shape, dtype=dtype, out=out)
+    mask += keep
+    np.floor(mask, out=mask)
+    mask *= 1.0 / keep
+    return mask
 
 
 class Dropout(Layer):
@@ -33,14 +47,8 @@ class Dropout(Layer):
     def forward(self, x, training=False):
         if not training or self.rate == 0.0:
             return x
-        if self.rng is None:
-            self.rng = np.random.default_rng()
-        keep = 1.0 - self.rate
-        # floor(u + keep) is 1 exactly when u >= rate, for u uniform in [0, 1).
-        mask = self.rng.random(x.shape, dtype=x.dtype, out=self.buffer("mask", x.shape, x.dtype))
-        mask += keep
-        np.floor(mask, out=mask)
-        mask *= 1.0 / keep
+        mask = inverted_dropout_mask(self.random_generator(), x.shape, self.rate, x.dtype,
+                                     out=self.buffer("mask", x.shape, x.dtype))
         self.cache["mask"] = mask
         return np.multiply(x, mask, out=self.buffer("y", x.shape, x.dtype))
 

@@ -26,9 +26,7 @@ class MaskingNoise(Layer):
     def forward(self, x, training=False):
         if not training or self.level == 0.0:
             return x
-        if self.rng is None:
-            self.rng = np.random.default_rng()
-        mask = self.rng.random(x.shape, dtype=x.dtype) >= self.level
+        mask = self.random_generator().random(x.shape, dtype=x.dtype) >= self.level
         self.cache["mask"] = mask
         return np.multiply(x, mask, out=self.buffer("y", x.shape, x.dtype))
 

@@ -1,0 +1,27 @@
+"""The one place where core calls the layers above it.
+
+A model's user-facing methods read as users expect -- ``model.fit(...)``, ``model.predict``
+of data Spark holds -- but training is the business of :mod:`learninspy.training` and Spark
+the business of :mod:`learninspy.engine.spark`, both of which build on core. These functions
+are the only imports from core upwards; the import-graph test allows them and nothing else.
+"""
+
+__all__ = ["fit", "predict_distributed", "evaluate_distributed"]
+
+
+def fit(model, *args, **kwargs):
+    """:func:`learninspy.training.fit.fit`."""
+    from learninspy.training.fit import fit as train
+    return train(model, *args, **kwargs)
+
+
+def predict_distributed(model, data):
+    """:func:`learninspy.engine.spark.inference.predict` of data Spark holds."""
+    from learninspy.engine.spark.inference import predict
+    return predict(model, data)
+
+
+def evaluate_distributed(model, data, predictions, measure):
+    """:func:`learninspy.engine.spark.inference.evaluate` of data Spark holds."""
+    from learninspy.engine.spark.inference import evaluate
+    return evaluate(model, data, predictions, measure)

@@ -1,0 +1,80 @@
+"""One training step: what every way of training learninspy runs.
+
+:func:`train_step` is the reference, to be read in one screen: forward and backward passes on
+a batch give the cost and the gradients, the optimizer's rule turns the gradients into a step
+(see :mod:`learninspy.core.rules`), and the step is added to the parameters. ``fit`` on every
+engine, the documented optimizer iterator and a hand-written loop's ``optimizer.step()`` all
+come down to it.
+
+:func:`fused_train_step` computes exactly the same step, bit for bit, in another order: it
+updates each layer's parameters as soon as backpropagation is done with that layer, while its
+gradients are still in the processor's cache. For models past :data:`FUSED_STEP_SIZE`
+parameters, whose vectors no longer fit the caches between the backward pass and an update
+over all of them, that makes a step several percent faster; :func:`step_function` picks it.
+"""
+
+import numpy as np
+
+__all__ = ["train_step", "fused_train_step", "apply_update", "step_function", "FUSED_STEP_SIZE"]
+
+#: Parameters from which :func:`fused_train_step` is the faster way to take a step: about where
+#: the model's vectors stop fitting the caches.
+FUSED_STEP_SIZE = 2 ** 16
+
+
+def apply_update(model, rule, state):
+    """The second half of a step: the rule's step from the gradients now in ``model``, added
+    to its parameters. Returns the rule's new state."""
+    state["steps"] += 1  # the number of this step (Adam's t)
+    params = model.parameter_vector
+    step, state = rule.update(model.gradient_vector, state, params)
+    params += step
+    return state
+
+
+def train_step(model, batch, rule, state):
+    """One step of training on ``batch``.
+
+    Args:
+        model: a Sequential (NeuralNetwork, ...) with a loss.
+        batch: (features, target matrix): what ``model.loss_and_gradients`` takes.
+        rule: an update rule (:mod:`learninspy.core.rules`).
+        state: the rule's state (``rule.init(model.parameter_vector)`` before the first step).
+
+    Returns:
+        (cost, state): the batch's cost before the step, with the penalties, and the rule's
+        new state. A cost that is NaN or infinite is returned without updating anything.
+    """
+    features, targets = batch
+    cost = model.loss_and_gradients(features, targets)
+    if not np.isfinite(cost):
+        return cost, state
+    return cost, apply_update(model, rule, state)
+
+
+def fused_train_step(model, batch, rule, state):
+    """:func:`train_step`, with each layer updated right after its gradients are computed.
+
+    Every update is elementwise, so applying the rule to one layer's segment of the vectors
+    at a time computes the same numbers as applying it to all of them at once; only the order
+    of the memory traffic changes.
+    """
+    features, targets = batch
+    state["steps"] += 1
+
+    def update_layer(segment):  # the layer's slices of the parameters, gradients and state
+        params = model.parameter_vector[segment]
+        local = {key: value[segment] if value.ndim else value for key, value in state.items()}
+        step, _ = rule.update(model.gradient_vector[segment], local, params)
+        params += step
+
+    cost = model.loss_and_gradients(features, targets, after_layer=update_layer)
+    if not np.isfinite(cost):  # returned before any layer was updated
+        state["steps"] -= 1
+    return cost, state
+
+
+def step_function(model):
+    """The step to train ``model`` with: :func:`fused_train_step` for a large model, else
+    :func:`train_step` (whose one update over whole vectors costs fewer calls)."""
+    return fused_train_step if model.count_params >= FUSED_STEP_SIZE else train_step

@@ -128,9 +128,9 @@ def memory_section(report, quick):
 
 
 def seeds_section(report, quick):
-    from benchmarks import seed_tasks
-    result = seed_tasks.run(("iris", "moons") if quick else tuple(seed_tasks.TASKS))
-    tools = list(seed_tasks.TOOLS)
+    from benchmarks import example_tasks
+    result = example_tasks.run(("iris", "moons") if quick else tuple(example_tasks.TASKS))
+    tools = list(example_tasks.TOOLS)
     rows = []
     for task, by_tool in result.items():
         measure = "accuracy" if "accuracy" in next(iter(by_tool.values())) else "RMSE"
@@ -138,7 +138,7 @@ def seeds_section(report, quick):
             f"{by_tool[t][measure]:.3f} in {by_tool[t]['seconds']:.1f}s" if t in by_tool else "-"
             for t in tools])
     report["seeds"] = result
-    return "Seed tasks", _table(["task", "test measure"] + tools, rows) + \
+    return "Example tasks", _table(["task", "test measure"] + tools, rows) + \
         "\n\nHeld-out quality and training time of each demo's network on its seeded split; " \
         "RMSE in the targets' units (MW for CCPP, k$ for Boston)."
 

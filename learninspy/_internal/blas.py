@@ -18,11 +18,25 @@ _mine = threading.local()  # how many of the users are this thread
 _controller = None
 
 
+def _take_control():
+    """threadpoolctl (3.8 and later) lets only the thread that first limited OpenBLAS change
+    its threads; since this module is the one place that limits BLAS, from whichever thread
+    enters or leaves last, it takes that control before each change."""
+    try:
+        from threadpoolctl import OpenBLASController
+    except ImportError:
+        return
+    clear = getattr(OpenBLASController, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
+
+
 def _limit(threads):
     global _controller
     if _controller is None:  # finding the loaded BLAS libraries costs a few milliseconds
         from threadpoolctl import ThreadpoolController
         _controller = ThreadpoolController()
+    _take_control()
     return _controller.limit(limits=threads, user_api="blas")
 
 
@@ -49,6 +63,7 @@ def blas_threads(threads):
             _held["users"] -= 1
             _mine.users -= 1
             if not _held["users"]:
+                _take_control()
                 _held["restore"].restore_original_limits()
                 _held.update(limit=None, restore=None)
                 _condition.notify_all()

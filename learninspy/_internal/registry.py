@@ -106,7 +106,7 @@ class Registry(MutableMapping):
 
     def view(self, field, default_record=None):
         """A ``name -> component.field`` mapping over records (frozen dataclasses); assigning
-        to it creates or updates records. The documented dicts of functions
+        to it creates or updates records. The dicts of functions of learninspy 0.1's API
         (``fun_activation``, ``fun_loss``, ...) are such views.
 
         Args:

@@ -1,6 +1,6 @@
 """The ``learninspy`` command line.
 
-    learninspy demo [NAME] [--plots DIR]      train on a shipped data set or a seed task,
+    learninspy demo [NAME] [--plots DIR]      train on a shipped data set or an example task,
                                               print the test metrics, write the plots
     learninspy train CONFIG                   train from a TOML configuration (see
                                               ``learninspy.cli.config``); write a model file
@@ -44,7 +44,7 @@ def build_parser():
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = subcommands.add_parser("demo", help="train a network on a shipped data set or a "
-                                               "seed task and print its test metrics")
+                                               "example task and print its test metrics")
     demo.add_argument("name", nargs="?", default="mnist", choices=list(DEMOS),
                       help="the task (default: mnist)")
     demo.add_argument("--plots", metavar="DIR", help="write the plots to this folder")

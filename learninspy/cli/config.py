@@ -31,7 +31,7 @@ required, every other key takes the default shown::
     report = "<config name>-report.json"
     results = "<config name>-search.csv"    # learninspy search only: the table of candidates
 
-    [search]                   # learninspy search only (see learninspy.training.search.RandomSearch)
+    [search]                   # learninspy search only (see training.search.RandomSearch)
     n_iter = 10                # candidates
     n_layers = 0               # -1 samples the depth, 0 keeps units_layers, k > 0 fixes it
     seed = 123

@@ -1,8 +1,9 @@
 """Activation functions and their derivatives.
 
 Each activation is one :class:`Activation` record pairing a function with its derivative, kept
-in a single registry under a name ('ReLU', 'Tanh', ...). The documented dicts ``fun_activation``
-and ``fun_activation_d`` are views of that registry, so they can never drift apart.
+in a single registry under a name ('ReLU', 'Tanh', ...). The dicts ``fun_activation`` and
+``fun_activation_d`` of learninspy 0.1's API are views of that registry, so they can never
+drift apart.
 
 Adding an activation takes one function, its derivative (underscore-prefixed, not part of the
 API) and one ``register`` call::
@@ -14,7 +15,7 @@ API) and one ``register`` call::
     def cube(z):
         return z ** 3
 
-or, as the original documentation describes, two dictionary entries::
+or, as learninspy 0.1 did it, two dictionary entries::
 
     fun_activation["Cube"] = cube
     fun_activation_d["Cube"] = _cube_derivative

@@ -58,7 +58,7 @@ class TrainingSet:
 
 
 class FixedBatch:
-    """Every step on the same batch (the documented scheme: one sample per replica run)."""
+    """Every step on the same batch (learninspy 0.1's scheme: one sample per replica run)."""
 
     def __init__(self, batch):
         self.last = batch

@@ -5,8 +5,8 @@ A loss is a function ``fun(o, t)`` of the network's output ``o`` and the expecte
 and a derivative ``_fun_d(o, t)``. Both accept one example (vectors of K values) or a batch
 (arrays of shape (n, K), one row per example); for a batch the loss is the mean over rows.
 
-Each loss is one :class:`Loss` record in a registry; the documented dicts ``fun_loss`` and
-``fun_loss_d`` are views of it. Adding a loss takes its function, its derivative and a
+Each loss is one :class:`Loss` record in a registry; the dicts ``fun_loss`` and ``fun_loss_d``
+of learninspy 0.1's API are views of it. Adding a loss takes its function, its derivative and a
 ``register`` call, as for activations.
 
 Cross-entropy is always used after a softmax, and binary cross-entropy after a sigmoid, so
@@ -25,6 +25,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from learninspy.core import activations
+from learninspy.data.labeled import one_hot
 from learninspy._internal.registry import Registry
 
 __all__ = ["Loss", "register", "get", "names", "softmax", "softmax_backward", "cross_entropy",
@@ -237,9 +238,7 @@ class LossFunction:
             if indices.min() < 0 or indices.max() >= k or not np.array_equal(indices, target):
                 raise ValueError(f"targets must be class indices in [0, {k}), got values from "
                                  f"{target.min()} to {target.max()}")
-            one_hot = np.zeros(output.shape, dtype=output.dtype)
-            one_hot[np.arange(n), indices] = 1
-            return one_hot
+            return one_hot(indices, k, output.dtype)
         if k != 1:
             raise ValueError(f"{n} targets for outputs of shape {output.shape}: give one row "
                              f"of {k} targets per example")

@@ -1,301 +1,25 @@
 """Neural networks: layers of neurons, their configuration, and the network that trains them.
 
 :class:`NeuralNetwork` is a :class:`~learninspy.core.sequential.Sequential` built from a
-:class:`NetworkParameters`: for each pair of consecutive layers of units, an optional
-:class:`~learninspy.core.layers.dropout.Dropout` on the lower layer's units and a
-:class:`NeuralLayer` (or a :class:`ClassificationLayer` / :class:`RegressionLayer` at the
-output) connecting them.
+:class:`~learninspy.core.network_parameters.NetworkParameters`: for each pair of consecutive
+layers of units, an optional :class:`~learninspy.core.layers.dropout.Dropout` on the lower
+layer's units and a :class:`~learninspy.core.neural_layer.NeuralLayer` (or a
+``ClassificationLayer`` / ``RegressionLayer`` at the output) connecting them. The layers and
+the parameters live in modules of their own; this module gathers them, as learninspy 0.1's
+API has them.
 """
 
 import numpy as np
 
-from learninspy._internal.checks import positive_integer
-from learninspy.core import activations, stops as _stops
-from learninspy.core.layers.dense import SOFTMAX, Dense
+from learninspy.core import stops as _stops
 from learninspy.core.layers.dropout import Dropout, check_ratio
-from learninspy.core.loss import softmax_backward
+from learninspy.core.network_parameters import SEARCHABLE, NetworkParameters, as_list
+from learninspy.core.neural_layer import ClassificationLayer, NeuralLayer, RegressionLayer
 from learninspy.core.neurons import LocalNeurons
 from learninspy.core.sequential import Sequential
 
 __all__ = ["NeuralLayer", "ClassificationLayer", "RegressionLayer", "NetworkParameters",
-           "NeuralNetwork"]
-
-
-class NeuralLayer(Dense):
-    """A layer of neurons: synaptic weights W and bias b, and an activation f: a = f(x W + b).
-
-    The initial weights depend on the activation:
-
-    * by default, uniform with mean 0 and variance 2 / n_in (He et al. 2015), which suits ReLUs;
-    * for Tanh (and LeCunnSigm), uniform in +-sqrt(6 / (n_in + n_out)) (Glorot & Bengio 2010);
-    * for Sigmoid, uniform in +-4 sqrt(6 / (n_in + n_out)).
-
-    Args:
-        n_in: int, input dimension.
-        n_out: int, output dimension.
-        activation: key of an activation of ``activations``.
-        distributed: kept for compatibility; distributed arrays are not implemented, so it has
-            no effect.
-        w: optional (n_in, n_out) weight matrix (ndarray or LocalNeurons).
-        b: optional (n_out,) bias vector.
-        rng: optional numpy Generator or RandomState for the initial weights (seed 123 if None).
-
-    >>> layer = NeuralLayer(10, 5, activation='Tanh')
-    >>> out = layer.output(np.random.default_rng(0).random(10))
-    >>> len(out)
-    5
-    """
-
-    def __init__(self, n_in, n_out, activation="ReLU", distributed=False, w=None, b=None,
-                 rng=None):
-        super().__init__(n_out, activation)
-        self.n_in = positive_integer("n_in", n_in)
-        self.n_out, self.distributed = int(n_out), distributed
-        dtype = np.asarray(w.matrix if isinstance(w, LocalNeurons) else w).dtype \
-            if w is not None else np.dtype(np.float32)
-        if dtype.kind != "f":
-            dtype = np.dtype(np.float32)
-        self.ensure_built((self.n_in,), rng if rng is not None else np.random.default_rng(123),
-                          dtype)
-        for name, value, shape in (("w", w, (self.n_in, self.n_out)), ("b", b, (self.n_out,))):
-            if value is not None:
-                value = np.asarray(value.matrix if isinstance(value, LocalNeurons) else value)
-                if value.size != int(np.prod(shape)):
-                    raise ValueError(f"{name} must have shape {shape}, got {value.shape}")
-                self.params[name][...] = value.reshape(shape)
-
-    def get_config(self):
-        return {"n_in": self.n_in, "n_out": self.n_out, "activation": self.activation,
-                "distributed": self.distributed}
-
-    @property
-    def weights(self):
-        """The weight matrix W, (n_in, n_out), as LocalNeurons (a view: changes apply)."""
-        return LocalNeurons(self.params["w"])
-
-    @property
-    def bias(self):
-        """The bias vector b, (n_out,), as LocalNeurons."""
-        return LocalNeurons(self.params["b"])
-
-    def get_weights(self):
-        return self.weights
-
-    def get_bias(self):
-        return self.bias
-
-    def output(self, x, grad=False):
-        """Output a = f(x W + b) for one input vector or a batch of rows: the layer's own
-        forward pass.
-
-        Args:
-            x: numpy.ndarray, (n_in,) or (n, n_in).
-            grad: also return the derivative of the activation: f'(x W + b) elementwise, or
-                for the softmax its full Jacobian, (n_out, n_out) per example.
-
-        Returns:
-            numpy.ndarray, or a pair of them when ``grad`` is True.
-        """
-        x = np.asarray(x, dtype=self.params["w"].dtype)
-        batch = x.reshape(1, -1) if x.ndim == 1 else x
-        if not grad:
-            a = self.forward(batch)
-            return a[0] if x.ndim == 1 else a
-        a = self.forward(batch, training=True).copy()
-        if self._activation is None:
-            derivative = softmax_backward(a[:, None, :], np.eye(self.n_out, dtype=a.dtype))
-        else:  # dLoss/dz for dLoss/da = 1 is f'(z)
-            derivative = self._preactivation_grad(np.ones_like(a)).copy()
-        return (a[0], derivative[0]) if x.ndim == 1 else (a, derivative)
-
-    def update(self, step_w, step_b):
-        """Add ``step_w`` to W and ``step_b`` to b."""
-        self.params["w"] += np.asarray(step_w.matrix if isinstance(step_w, LocalNeurons)
-                                       else step_w).reshape(self.params["w"].shape)
-        self.params["b"] += np.asarray(step_b.matrix if isinstance(step_b, LocalNeurons)
-                                       else step_b).reshape(self.params["b"].shape)
-
-    def l1(self):
-        """L1 norm of W and its gradient (see LocalNeurons.l1)."""
-        return self.weights.l1()
-
-    def l2(self):
-        """Half the squared L2 norm of W and its gradient (see LocalNeurons.l2)."""
-        return self.weights.l2()
-
-    def _combined(self, other, op):
-        result = type(self)(self.n_in, self.n_out, self.activation, self.distributed)
-        for name in ("w", "b"):
-            other_value = other.params[name] if isinstance(other, NeuralLayer) else other
-            result.params[name][...] = op(self.params[name], other_value)
-        return result
-
-    def __add__(self, other):
-        return self._combined(other, np.add)
-
-    def __mul__(self, other):
-        return self._combined(other, np.multiply)
-
-    def __truediv__(self, other):
-        return self._combined(other, np.true_divide)
-
-
-class ClassificationLayer(NeuralLayer):
-    """Output layer of a classification network: its activation is the softmax.
-
-    ``activation`` is accepted for compatibility and ignored.
-    """
-
-    def __init__(self, n_in, n_out, activation=SOFTMAX, distributed=False, w=None, b=None,
-                 rng=None):
-        super().__init__(n_in, n_out, SOFTMAX, distributed, w, b, rng)
-
-
-class RegressionLayer(NeuralLayer):
-    """Output layer of a regression network: its activation's output is the network's output.
-
-    Dropout is not recommended in regression networks.
-    """
-
-
-#: Fields of NetworkParameters that RandomSearch samples when they are set to True.
-SEARCHABLE = ("activation", "dropout_ratios", "strength_l1", "strength_l2")
-#: What a searchable field set to False (not searched) stands for.
-_NOT_SEARCHED = {"activation": "ReLU", "dropout_ratios": None, "strength_l1": 0.0,
-                 "strength_l2": 0.0}
-_SEARCHED_TEXT = "<searched>"
-
-
-def _as_list(value, length, what, check):
-    """``value`` repeated ``length`` times if scalar, else a list of ``length`` checked items."""
-    if isinstance(value, (list, tuple)):
-        values = list(value)
-        if len(values) != length:
-            raise ValueError(f"{what} must have {length} entries, got {len(values)}")
-    else:
-        values = [value] * length
-    for item in values:
-        check(item)
-    return values
-
-
-class NetworkParameters:
-    """Everything needed to configure a neural network.
-
-    Args:
-        units_layers: list of ints, the units of every layer (input, hidden..., output).
-        activation: key of an activation, or a list of them: one per layer of
-            ``units_layers`` (the first, for the input layer, is descriptive only) or one per
-            layer after the input. A classification network's output is always a softmax.
-        dropout_ratios: list of floats in [0, 1), one per layer but the output: the DropOut
-            ratio of that layer's units (the inputs of the next layer of weights). Default:
-            no dropout.
-        layer_distributed: kept for compatibility; distributed arrays are not implemented, so
-            it has no effect.
-        classification: True for classification (softmax output, cross-entropy loss), False
-            for regression (MSE loss).
-
-    For a hyper-parameter search (``core.search.RandomSearch``), ``activation``,
-    ``dropout_ratios``, ``strength_l1`` and ``strength_l2`` may be set to True: that field is
-    searched. False means the field is not searched and takes its neutral value ('ReLU', no
-    dropout, no penalty). Parameters with a True field describe a search, not a network.
-        strength_l1: float >= 0, strength of the L1 norm on every layer's weights.
-        strength_l2: float >= 0, strength of the L2 norm on every layer's weights.
-        seed: int, seeds the random generator of the network.
-        dtype: 'float32' (default) or 'float64'.
-
-    >>> net_params = NetworkParameters(units_layers=[4, 8, 3], dropout_ratios=[0.0, 0.0],
-    ...                                activation='ReLU', strength_l1=1e-5, strength_l2=3e-4,
-    ...                                classification=True, seed=123)
-    >>> net_params == net_params
-    True
-    >>> net_params == NetworkParameters(units_layers=[10, 2])
-    False
-    >>> print(str(net_params))
-    Layer 0 with 4 neurons, using ReLU activation and 0.0 ratio of DropOut.
-    Layer 1 with 8 neurons, using ReLU activation and 0.0 ratio of DropOut.
-    Layer 2 with 3 neurons, using Softmax activation.
-    The loss is CrossEntropy for a task of classification.
-    L1 strength is 1e-05 and L2 strength is 0.0003.
-    """
-
-    def __init__(self, units_layers, activation="ReLU", dropout_ratios=None,
-                 layer_distributed=False, classification=True, strength_l1=1e-5,
-                 strength_l2=1e-4, seed=123, dtype="float32"):
-        units = list(units_layers) if isinstance(units_layers, (list, tuple)) else None
-        if not units or len(units) < 2 or any(isinstance(u, bool) or not isinstance(
-                u, (int, np.integer)) or u < 1 for u in units):
-            raise ValueError("units_layers must be a list of at least 2 positive integers "
-                             f"(input, ..., output), got {units_layers!r}")
-        n = len(units)
-        given = dict(zip(SEARCHABLE, (activation, dropout_ratios, strength_l1, strength_l2)))
-        self.searched = [name for name, value in given.items() if value is True]
-        given = {name: _NOT_SEARCHED[name] if value is False else value
-                 for name, value in given.items()}
-        activation, dropout_ratios = given["activation"], given["dropout_ratios"]
-        if activation is not True:
-            if isinstance(activation, (list, tuple)) and len(activation) == n - 1:
-                activation = [activation[0]] + list(activation)
-            activation = _as_list(activation, n, "the activation list (one per layer)",
-                                  activations.get)
-        self.activation = activation
-        if dropout_ratios is not True:
-            dropout_ratios = [float(r) for r in _as_list(
-                0.0 if dropout_ratios is None else dropout_ratios, n - 1,
-                "dropout_ratios (one per layer but the output)", check_ratio)]
-        self.dropout_ratios = dropout_ratios
-        self.layer_distributed = layer_distributed
-        self.units_layers = [int(u) for u in units]
-        self.classification = bool(classification)
-        self.loss = "CrossEntropy" if self.classification else "MSE"
-        for name in ("strength_l1", "strength_l2"):
-            value = given[name]
-            if value is not True and (not isinstance(value, (int, float)) or value < 0):
-                raise ValueError(f"{name} must be a number >= 0 (or True to search it), "
-                                 f"got {value!r}")
-        self.strength_l1, self.strength_l2 = given["strength_l1"], given["strength_l2"]
-        self.seed = seed
-        self.dtype = np.dtype(dtype).name
-        self.rng = np.random.default_rng(seed)
-
-    def to_dict(self):
-        """The constructor's arguments, JSON-compatible."""
-        return {"units_layers": self.units_layers, "activation": self.activation,
-                "dropout_ratios": self.dropout_ratios, "layer_distributed": self.layer_distributed,
-                "classification": self.classification, "strength_l1": self.strength_l1,
-                "strength_l2": self.strength_l2, "seed": self.seed, "dtype": self.dtype}
-
-    def __eq__(self, other):
-        if not isinstance(other, NetworkParameters):
-            return NotImplemented
-        return self.to_dict() == other.to_dict()
-
-    __hash__ = None
-
-    def __str__(self):
-        shown = {name: _SEARCHED_TEXT if getattr(self, name) is True else getattr(self, name)
-                 for name in SEARCHABLE}
-        per_layer = lambda name, l: shown[name] if shown[name] == _SEARCHED_TEXT \
-            else shown[name][l]
-        lines = []
-        last = len(self.units_layers) - 1
-        for l, units in enumerate(self.units_layers):
-            head = f"Layer {l} with {units} neurons, using "
-            if l < last:
-                lines.append(head + f"{per_layer('activation', l)} activation and "
-                                    f"{per_layer('dropout_ratios', l)} ratio of DropOut.")
-            else:
-                name = SOFTMAX if self.classification else per_layer("activation", l)
-                lines.append(head + f"{name} activation.")
-        task = "classification" if self.classification else "regression"
-        lines.append(f"The loss is {self.loss} for a task of {task}.")
-        lines.append(f"L1 strength is {shown['strength_l1']} and L2 strength is "
-                     f"{shown['strength_l2']}.")
-        return "\n".join(lines)
-
-    def __repr__(self):
-        return "NetworkParameters(" + ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()) \
-            + ")"
+           "NeuralNetwork", "SEARCHABLE"]
 
 
 class NeuralNetwork(Sequential):
@@ -324,7 +48,7 @@ class NeuralNetwork(Sequential):
                          dtype=params.dtype, seed=params.seed, strength_l1=params.strength_l1,
                          strength_l2=params.strength_l2)
 
-    # L1 / L2 strengths live in the parameters, as documented.
+    # L1 / L2 strengths live in the parameters, as in learninspy 0.1.
     strength_l1 = property(lambda self: self.params.strength_l1,
                            lambda self, value: setattr(self.params, "strength_l1", value))
     strength_l2 = property(lambda self: self.params.strength_l2,
@@ -390,7 +114,7 @@ class NeuralNetwork(Sequential):
 
     def set_dropout_ratios(self, dropout_ratios):
         """Set the DropOut ratios (one per layer but the output), overwriting ``params``."""
-        ratios = [float(r) for r in _as_list(dropout_ratios, self.num_layers,
+        ratios = [float(r) for r in as_list(dropout_ratios, self.num_layers,
                                              "dropout_ratios (one per layer but the output)",
                                              check_ratio)]
         self.params.dropout_ratios = ratios

@@ -1,9 +1,10 @@
 """Neurons: the synaptic weights W and bias b of a layer, and their algebra.
 
-:class:`LocalNeurons` is a thin wrapper over a NumPy array with the operations that the
-documented API names (activation, loss, dropout, norms, products). Layers compute on the raw
-arrays in their hot paths; ``LocalNeurons`` is the documented, readable face of those arrays,
-e.g. ``NeuralLayer.weights`` or the gradients returned by ``NeuralNetwork.cost_overall``.
+:class:`LocalNeurons` is a thin wrapper over a NumPy array with the operations that
+learninspy 0.1's API names (activation, loss, dropout, norms, products), each done by the code
+the layers run. Layers compute on the raw arrays in their hot paths; ``LocalNeurons`` is the
+readable face of those arrays of 0.1's API, e.g. ``NeuralLayer.weights`` or the gradients
+returned by ``NeuralNetwork.cost_overall``.
 
 Its layout was designed to be compatible with a future distributed counterpart; distributed
 arrays are not implemented, so ``shape`` only checks or reshapes the local array.

@@ -243,7 +243,8 @@ class Sequential(Inference, Task):
     def __reduce__(self):
         """Pickle as the model file's content, config and arrays, plus the model's and the
         layers' classes (see :func:`learninspy.core.persistence.from_pickle`)."""
-        classes = {qualified_name(cls): cls for cls in [type(self)] + [type(l) for l in self.layers]}
+        classes = {qualified_name(cls): cls
+                   for cls in [type(self)] + [type(layer) for layer in self.layers]}
         return persistence.from_pickle, (persistence.to_payload(self), classes)
 
     # --- Description --------------------------------------------------------------------------

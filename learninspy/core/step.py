@@ -3,8 +3,8 @@
 :func:`train_step` is the reference, to be read in one screen: forward and backward passes on
 a batch give the cost and the gradients, the optimizer's rule turns the gradients into a step
 (see :mod:`learninspy.core.rules`), and the step is added to the parameters. ``fit`` on every
-engine, the documented optimizer iterator and a hand-written loop's ``optimizer.step()`` all
-come down to it.
+engine, the optimizer iterator of learninspy 0.1's API and a hand-written loop's
+``optimizer.step()`` all come down to it.
 
 :func:`fused_train_step` computes exactly the same step, bit for bit, in another order: it
 updates each layer's parameters as soon as backpropagation is done with that layer, while its

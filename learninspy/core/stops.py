@@ -3,7 +3,7 @@
 A criterion is called with a dict of information about the optimization so far (``'iterations'``,
 ``'hits'`` -- the score of the model, higher is better --, ``'cost'`` -- lower is better) and
 returns True when training should stop. Criteria compose with ``&`` (all must hold) and ``|``
-(any may hold); a list of criteria, as the original documentation uses them, is the ``|`` of its
+(any may hold); a list of criteria, as learninspy 0.1 used them, is the ``|`` of its
 items::
 
     >>> from learninspy.core.stops import criterion

@@ -11,7 +11,7 @@ that, training and prediction take the arrays as they are.
 import numpy as np
 
 from learninspy.core import loss as losses
-from learninspy.data.labeled import to_arrays
+from learninspy.data.labeled import one_hot, to_arrays
 from learninspy.metrics import ClassificationMetrics, RegressionMetrics
 
 __all__ = ["Task"]
@@ -139,6 +139,4 @@ class Task:
             return targets
         if self.binary:
             return targets.reshape(-1, 1).astype(self.dtype)
-        matrix = np.zeros((len(targets), self.n_classes), dtype=self.dtype)
-        matrix[np.arange(len(targets)), targets] = 1.0
-        return matrix
+        return one_hot(targets, self.n_classes, self.dtype)

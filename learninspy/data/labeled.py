@@ -25,7 +25,7 @@ from learninspy.data import tables
 from learninspy.data.sampling import split_rows
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
-           "to_arrays", "split_label_column", "column_statistics", "is_distributed"]
+           "to_arrays", "split_label_column", "column_statistics", "is_distributed", "one_hot"]
 
 
 class LabeledPoint:
@@ -53,14 +53,20 @@ class LabeledPoint:
         return LabeledPoint, (self.label, self.features)
 
 
+def one_hot(indices, n_classes, dtype=np.float64):
+    """(n, n_classes) matrix with a 1 at column ``indices[i]`` of row i: what the losses
+    compare class probabilities with. ``indices`` are checked class indices (int)."""
+    matrix = np.zeros((len(indices), n_classes), dtype=dtype)
+    matrix[np.arange(len(indices)), indices] = 1
+    return matrix
+
+
 def label_to_vector(label, n_classes):
     """Binary vector of ``n_classes`` values with a 1 at index ``label``."""
     index = int(label)
     if index != label or not 0 <= index < n_classes:
         raise ValueError(f"label must be an integer in [0, {n_classes}), got {label!r}")
-    vector = np.zeros(n_classes)
-    vector[index] = 1.0
-    return vector
+    return one_hot([index], n_classes)[0]
 
 
 class LabeledDataSet(abc.ABC):

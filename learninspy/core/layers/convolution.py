@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from learninspy._internal.checks import positive_integer
 from learninspy.core.layers.activation import FusedActivation
 from learninspy.core.layers.dense import initial_weights
 from learninspy.core.layers.window import SlidingWindow, check_padding, pair
@@ -37,8 +38,7 @@ class Conv2D(FusedActivation, SlidingWindow):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", activation="Identity",
                  name=None):
         super().__init__(name)
-        if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters < 1:
-            raise ValueError(f"filters must be a positive integer, got {filters!r}")
+        positive_integer("filters", filters)
         pair(kernel_size, "kernel_size")
         pair(strides, "strides")
         check_padding(padding, ("valid", "same", int))

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from learninspy._internal.checks import positive_integer
 from learninspy.core.layers.activation import SOFTMAX, FusedActivation
 from learninspy.core.layers.base import Layer
 
@@ -41,9 +42,7 @@ class Dense(FusedActivation, Layer):
 
     def __init__(self, units, activation="Identity", name=None):
         super().__init__(name)
-        if isinstance(units, bool) or int(units) != units or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
-        self.units = int(units)
+        self.units = positive_integer("units", units)
         self.activation = activation
         self._set_activation(activation)
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from learninspy._internal.checks import number
 from learninspy.core.layers.base import Layer
 
 __all__ = ["BatchNormalization"]
@@ -32,11 +33,8 @@ class BatchNormalization(Layer):
 
     def __init__(self, momentum=0.99, epsilon=1e-3, name=None):
         super().__init__(name)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
-                or not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon <= 0:
-            raise ValueError(f"epsilon must be a number > 0, got {epsilon!r}")
+        number("momentum", momentum, "a number in [0, 1)", lambda v: 0 <= v < 1)
+        number("epsilon", epsilon, "a number > 0", lambda v: v > 0)
         self.momentum, self.epsilon = momentum, epsilon
 
     def build(self, input_shape, rng, dtype):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from learninspy._internal.checks import is_integer
 from learninspy.core.layers.base import Layer
 
 __all__ = ["Flatten", "Reshape"]
@@ -38,8 +39,8 @@ class Reshape(Layer):
     def __init__(self, target_shape, name=None):
         super().__init__(name)
         shape = list(target_shape) if isinstance(target_shape, (tuple, list)) else None
-        if not shape or any(isinstance(d, bool) or not isinstance(d, (int, np.integer))
-                            or (d < 1 and d != -1) for d in shape) or shape.count(-1) > 1:
+        if not shape or any(not is_integer(d) or (d < 1 and d != -1) for d in shape) \
+                or shape.count(-1) > 1:
             raise ValueError("target_shape must be a tuple of positive integers, one of which "
                              f"may be -1, got {target_shape!r}")
         self.target_shape = target_shape

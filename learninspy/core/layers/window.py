@@ -16,6 +16,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from learninspy._internal.checks import is_integer
 from learninspy.core.layers.base import Layer
 
 __all__ = ["SlidingWindow", "pair", "check_padding"]
@@ -23,10 +24,9 @@ __all__ = ["SlidingWindow", "pair", "check_padding"]
 
 def pair(value, what):
     """``value`` (an int or a pair of ints, each >= 1) as a (rows, columns) tuple."""
-    values = (value, value) if isinstance(value, (int, np.integer)) else value
+    values = (value, value) if is_integer(value) else value
     if not isinstance(values, (tuple, list)) or len(values) != 2 or any(
-            isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1
-            for v in values):
+            not is_integer(v) or v < 1 for v in values):
         raise ValueError(f"{what} must be a positive integer or a pair of them, got {value!r}")
     return int(values[0]), int(values[1])
 
@@ -36,8 +36,7 @@ def check_padding(padding, choices=("valid", "same")):
     them, a non-negative integer of zeros added on every side)."""
     if isinstance(padding, str) and padding in choices:
         return
-    if int in choices and isinstance(padding, (int, np.integer)) \
-            and not isinstance(padding, bool) and padding >= 0:
+    if int in choices and is_integer(padding) and padding >= 0:
         return
     raise ValueError(f"padding must be one of {[c for c in choices if isinstance(c, str)]}"
                      f"{' or an integer >= 0' if int in choices else ''}, got {padding!r}")

@@ -35,7 +35,8 @@ class Adadelta(Rule):
         np.multiply(grads, grads, out=tmp)
         tmp *= 1 - d
         msg += tmp                                  # E[g^2]
-        np.add(msd, eps, out=tmp)                   # tmp <- lr sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) g
+        # tmp <- lr sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) g
+        np.add(msd, eps, out=tmp)
         tmp /= msg + params.dtype.type(eps)
         np.sqrt(tmp, out=tmp)
         tmp *= grads

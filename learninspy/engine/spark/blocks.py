@@ -71,7 +71,7 @@ def rows_to_block(index, items):
 
 
 def lines_to_block(pos_label, index, lines):
-    """The block of a partition of a text table, read as ``learninspy.data.tables.read_table`` reads a file:
+    """The block of a partition of a text table, read as ``data.tables.read_table`` reads a file:
     blank lines and '#' comments skipped, and a first line of column names."""
     rows = [DELIMITERS.split(line) for line in (line.strip() for line in lines)
             if line and not line.startswith("#")]

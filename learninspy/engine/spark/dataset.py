@@ -8,10 +8,10 @@ per row, and the same blocks serve training, evaluation, statistics and saving.
 A data set is built from an RDD of labeled points (pyspark's ``LabeledPoint`` or learninspy's)
 or of ``(features, label)`` pairs; a Spark DataFrame with a features column (ML ``Vector`` or
 array of numbers) and a numeric label column, names configurable; local data (anything
-``learninspy.data.labeled.to_arrays`` takes) and a context; or a text file on any path Spark reads. Building
-it runs one Spark job, which caches the blocks and checks their structure (numeric rows of one
-width); the values -- NaN, labels out of a model's range -- are checked against the model when
-``fit``, ``evaluate`` or ``predict`` start, as for local data.
+``learninspy.data.labeled.to_arrays`` takes) and a context; or a text file on any path Spark
+reads. Building it runs one Spark job, which caches the blocks and checks their structure
+(numeric rows of one width); the values -- NaN, labels out of a model's range -- are checked
+against the model when ``fit``, ``evaluate`` or ``predict`` start, as for local data.
 
 This module imports pyspark; ``learninspy.utils.data`` re-exports the class on first use.
 """
@@ -81,7 +81,8 @@ class DistributedLabeledDataSet(LabeledDataSet):
 
     Attributes:
         context: the SparkContext.
-        summary: :class:`~learninspy.engine.spark.blocks.Summary` -- rows, width, rows of each partition.
+        summary: :class:`~learninspy.engine.spark.blocks.Summary` -- rows, width, rows of each
+            partition.
 
     Raises:
         ValueError, TypeError: missing or non-numeric columns, rows of different widths,
@@ -93,7 +94,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
     def __init__(self, data=None, context=None, features_col="features", label_col="label",
                  num_partitions=None, pos_label=-1):
         if isinstance(data, DistributedLabeledDataSet):
-            blocks, context = data._blocks, data.context
+            blocks, context = data.blocks, data.context
         elif isinstance(data, (RDD, DataFrame)):
             rows = (_dataframe_rows(data, features_col, label_col) if isinstance(data, DataFrame)
                     else data)
@@ -135,7 +136,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
         """Replace the contents with a text table's, read by Spark: a file, a folder of part
         files (what :meth:`save_file` writes) or a glob, on any file system Spark reads;
         numbers separated by commas, semicolons, tabs or spaces, one example per line,
-        blank lines, '#' comments and a header line skipped as ``learninspy.data.tables.read_table`` does.
+        blank lines, '#' comments and a header line skipped as ``data.tables.read_table`` does.
         Returns the data set.
 
         Args:
@@ -195,7 +196,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
 
     def split_data(self, fractions, seed=123, balanced=False):
         """Split at random into parts of the given fractions, partition by partition (each
-        partition is split as ``learninspy.data.splits.split_data`` splits local data, seeded by ``seed``
+        partition is split as ``data.splits.split_data`` splits local data, seeded by ``seed``
         and its index), so the parts keep the partitioning and no row moves.
 
         Returns:

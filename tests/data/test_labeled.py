@@ -170,7 +170,7 @@ def test_statistics_hooks_match_numpy():
         data.map_features(lambda block: block[:, 0])
 
 
-# --- Generators of the seed tasks ---------------------------------------------------------------
+# --- Generators of the example tasks--------------------------------------------------------------
 
 def test_moons_and_spiral_generators():
     moons = make_moons(301, noise=0.0, seed=3)

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 
 
 def _example(name):
@@ -17,7 +17,7 @@ def _example(name):
     return module
 
 
-def test_seed_001_keras_regression_on_boston():
+def test_the_keras_regression_example_on_boston():
     from sklearn.linear_model import LinearRegression
     boston = _example("boston_sequential")
     lines = boston.build_model().summary(print_fn=None).splitlines()
@@ -42,7 +42,7 @@ def test_seed_001_keras_regression_on_boston():
     assert rmse <= 0.9 * sklearn_rmse  # at least 10% below linear regression
 
 
-def test_seed_003_spiral_with_a_hand_written_loop():
+def test_the_spiral_task_with_a_hand_written_loop():
     _, accuracy = _example("spiral_loop").main(verbose=0)
     assert accuracy >= 0.97
 

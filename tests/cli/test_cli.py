@@ -17,7 +17,7 @@ from learninspy.cli.config import _FIT_KEYS, SECTIONS, load_config
 from learninspy.core.training import fit
 from learninspy.utils.data import load_ccpp, load_iris
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 REGRESSION = """
 [data]

@@ -1,8 +1,8 @@
 """Driver programs that Spark tests run in a process of their own, when they need a master
 other than the test run's shared local[2] session.
 
-    python tests/spark_driver.py faults MASTER MARKERS OUTPUT   # tasks fail on first attempts
-    python tests/spark_driver.py cluster MASTER OUTPUT          # iris on a real cluster
+    python tests/engine/spark/spark_driver.py faults MASTER MARKERS OUTPUT   # tasks fail first
+    python tests/engine/spark/spark_driver.py cluster MASTER OUTPUT          # iris on a cluster
 
 Both save their results (weights, scores) to OUTPUT, an .npz file, for the test to check.
 """

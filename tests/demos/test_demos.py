@@ -14,7 +14,7 @@ import pytest
 from learninspy.demos import DEMOS, run_demo
 from learninspy.utils.data import load_boston, split_data
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_mnist_beats_the_bar_within_a_minute():

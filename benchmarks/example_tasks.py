@@ -1,4 +1,4 @@
-"""The seed tasks -- iris, moons, spiral, CCPP, Boston -- trained by learninspy, PyTorch and
+"""The example tasks -- iris, moons, spiral, CCPP, Boston -- trained by learninspy, PyTorch and
 scikit-learn: quality on the held-out part and training time.
 
 Every tool trains the network of learninspy's demo for the task (``learninspy.demos``) on the

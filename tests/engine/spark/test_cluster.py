@@ -1,5 +1,6 @@
 """Spark beyond the shared session: task failures under local[2,4], and a real standalone
-cluster. Each runs ``tests/spark_driver.py`` in a process of its own, with a time limit."""
+cluster. Each runs ``spark_driver.py`` (beside this file) in a process of its own, with a time
+limit."""
 
 import os
 import signal

@@ -5,9 +5,10 @@ import pickle
 import numpy as np
 import pytest
 
-from learninspy.core import activations, loss
+from learninspy.core import activations, loss, rules
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import Minimizer, OptimizerParameters
+from learninspy.engine import ENGINES
 from learninspy.core.stops import criterion
 from learninspy.utils.checks import check_activation, check_loss
 from learninspy.utils.evaluation import ClassificationMetrics, RegressionMetrics
@@ -32,7 +33,7 @@ def test_loss_contract(name):
     assert check_loss(name) < 1e-6
 
 
-@pytest.mark.parametrize("name", list(Minimizer))
+@pytest.mark.parametrize("name", rules.names())
 def test_optimizer_contract(name, iris_scaled):
     params = OptimizerParameters(name, stops=[criterion["MaxIterations"](3)])
     assert str(params).startswith(f"The algorithm used is {name} with the next parameters:")
@@ -64,3 +65,20 @@ def test_every_measure_evaluates(metrics, arguments):
         assert np.isfinite(instance.evaluate(measure))
     with pytest.raises(ValueError, match="valid choices"):
         instance.evaluate("AUC")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_contract(engine, iris_scaled, request):
+    """Every engine trains as the local engine does, bit for bit (reproducible fits)."""
+    if engine == "spark":
+        request.getfixturevalue("spark")  # the test run's one session
+
+    def trained(on):
+        network = NeuralNetwork(NetworkParameters([4, 6, 3], seed=5))
+        network.fit(iris_scaled[0], mini_batch=16, parallelism=2, engine=on, reproducible=True,
+                    stops=[criterion["MaxIterations"](3)],
+                    optimizer_params=OptimizerParameters("Adam", sampling="fresh",
+                                                         stops=[criterion["MaxIterations"](4)]))
+        return network.get_parameters()
+
+    assert np.array_equal(trained(engine), trained("local"))

@@ -58,7 +58,7 @@ class Rule:
 
     def __init__(self, options=None):
         self.options = self.resolve_options(options)
-        self._work = None
+        self._work, self._views = None, {}
 
     @classmethod
     def resolve_options(cls, options):
@@ -95,14 +95,19 @@ class Rule:
     def scratch(self, like, count=1):
         """``count`` work arrays shaped like ``like``, reused across calls (they hold nothing
         between updates)."""
-        size = like.size * count
-        if self._work is None or self._work.size < size or self._work.dtype != like.dtype:
-            self._work = aligned_empty(size, like.dtype)
-        return [self._work[i * like.size:(i + 1) * like.size].reshape(like.shape)
+        key = (like.shape, like.dtype, count)
+        views = self._views.get(key)
+        if views is None:
+            size = like.size * count
+            if self._work is None or self._work.size < size or self._work.dtype != like.dtype:
+                self._work, self._views = aligned_empty(size, like.dtype), {}
+            views = self._views[key] = [
+                self._work[i * like.size:(i + 1) * like.size].reshape(like.shape)
                 for i in range(count)]
+        return views
 
     def __getstate__(self):  # the scratch space does not travel
-        return {**self.__dict__, "_work": None}
+        return {**self.__dict__, "_work": None, "_views": {}}
 
     def __repr__(self):
         return f"{type(self).__name__}({self.options!r})"

@@ -1,9 +1,13 @@
 """learninspy: deep learning with NumPy on one machine and on Apache Spark, with one API.
 
 The main names are importable from here; the layers to compose networks with are in
-:mod:`learninspy.layers`, and the full API lives in :mod:`learninspy.core` (activations, loss,
-model, neurons, optimization, stops, ...) and :mod:`learninspy.utils`.
-Importing learninspy starts nothing: Spark is only touched when a Spark engine is asked for.
+:mod:`learninspy.layers`. The package is layered, each layer importing only those below it:
+:mod:`learninspy.data` and :mod:`learninspy.metrics`, :mod:`learninspy.core` (activations,
+loss, model, neurons, optimization, stops, ...: one model and one training step, in NumPy),
+:mod:`learninspy.engine` (where replicas run: threads, or Spark), :mod:`learninspy.training`
+(``fit``, its callbacks, the random search), then the command line and the tools.
+:mod:`learninspy.utils` keeps the module paths of earlier versions. Importing learninspy starts
+nothing: Spark is only touched when a Spark engine is asked for.
 """
 
 from learninspy.core.model import NetworkParameters, NeuralLayer, NeuralNetwork

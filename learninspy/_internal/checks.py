@@ -11,7 +11,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["is_integer", "positive_integer", "integer", "number", "ratio", "boolean"]
+__all__ = ["is_integer", "positive_integer", "integer", "number", "ratio", "boolean",
+           "check_seed"]
 
 
 def is_integer(value):
@@ -71,6 +72,14 @@ def ratio(name, value):
     if not 0 <= value < 1:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
     return float(value)
+
+
+def check_seed(seed, name="seed"):
+    """``seed`` after checking it can seed NumPy's generators: None, or an integer >= 0."""
+    if seed is not None and (not is_integer(seed) or seed < 0):
+        raise ValueError(f"{name} must be an integer >= 0 (or None for a random one), got "
+                         f"{seed!r}")
+    return seed
 
 
 def boolean(name, value):

@@ -10,12 +10,16 @@
     learninspy info MODEL                     its summary and training metadata
 
 Exit codes: 0 on success, 2 for bad input (arguments, configuration, data or model files:
-the message says which and where), 1 when training fails (e.g. it diverged).
+the message says which and where), 1 when training fails (e.g. it diverged), 130 when
+Ctrl+C or SIGTERM interrupted it (`train` and `search` save what they reached first).
 """
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 
 from learninspy import __version__
 
@@ -57,6 +61,8 @@ def build_parser():
     train.add_argument("config", help="the configuration file (see the README)")
     train.add_argument("--model", help="model file to write (default: the configuration's "
                                        "[output] model)")
+    train.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run from its checkpoint (<model>.checkpoint)")
     train.add_argument("--report", help="metrics report to write (default: the "
                                         "configuration's [output] report)")
     train.set_defaults(handler=commands.train)
@@ -86,12 +92,33 @@ def build_parser():
     return parser
 
 
+@contextlib.contextmanager
+def _sigterm_as_interruption():
+    """SIGTERM, like Ctrl+C, interrupts the command (outside a fit, which handles both
+    gracefully), so that what it writes is cleaned up and it exits 130."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt("SIGTERM")
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv=None):
     """Entry point of the ``learninspy`` command; returns the exit code."""
     from learninspy.training.fit import TrainingDivergedError
     arguments = build_parser().parse_args(argv)
     try:
-        return arguments.handler(arguments)
+        with _sigterm_as_interruption():
+            return arguments.handler(arguments)
+    except KeyboardInterrupt:
+        print(f"learninspy {arguments.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader of the output went away (`... | head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

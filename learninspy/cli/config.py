@@ -222,11 +222,17 @@ def load_config(path, model=None, report=None, results=None):
             outside its choices; the message names the file, the table and the key.
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ConfigError(f"{path} is a folder, not a configuration file")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no such configuration file: {path}")
+    with open(path, "rb") as stream:
+        content = stream.read()
     try:
-        with open(path, "rb") as stream:
-            raw = tomllib.load(stream)
+        raw = tomllib.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not a UTF-8 text file (a TOML configuration): "
+                          f"{error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     reader = _Reader(path)
@@ -283,6 +289,9 @@ def load_config(path, model=None, report=None, results=None):
         if len(data["split"]) != 3:
             raise reader.error("data", "a search needs split = [train, valid, test]: the "
                                        "validation part chooses, the test part is reported")
+        if search["workers"] is not None and search["workers"] < 1:
+            raise reader.error("search", f"workers must be an integer >= 1 (worker processes), "
+                                         f"got {search['workers']!r}")
         domain = {key: tuple(tuple(v) if isinstance(v, list) else v for v in value)
                   if key != "activation" else value for key, value in search["domain"].items()}
         search["domain"] = {**network_domain, **domain}

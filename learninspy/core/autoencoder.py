@@ -12,6 +12,7 @@ parameters, engines, progress, history and model files.
 
 import numpy as np
 
+from learninspy._internal.checks import number
 from learninspy.core.layers.dropout import Dropout, check_ratio
 from learninspy.core.layers.noise import KLSparsity, MaskingNoise
 from learninspy.core.model import NetworkParameters, NeuralLayer, NeuralNetwork
@@ -68,8 +69,8 @@ class AutoEncoder(NeuralNetwork):
         activation = (activation + [activation[-1]])[:3] if activation else params.activation
         self.dropout_in = check_ratio(dropout_in, "dropout_in")
         self.corruption = check_ratio(corruption, "corruption")
-        if sparsity < 0:
-            raise ValueError(f"sparsity must be >= 0, got {sparsity!r}")
+        number("sparsity", sparsity, ">= 0", lambda v: v >= 0)
+        number("sparsity_target", sparsity_target, "in (0, 1)", lambda v: 0 < v < 1)
         if sparsity and activation[1] != "Sigmoid":
             raise ValueError("the sparsity penalty needs hidden activations in (0, 1): use a "
                              f"'Sigmoid' hidden layer, got {activation[1]!r}")

@@ -15,10 +15,10 @@ def fit(model, *args, **kwargs):
     return train(model, *args, **kwargs)
 
 
-def predict_distributed(model, data):
+def predict_distributed(model, data, **options):
     """:func:`learninspy.engine.spark.inference.predict` of data Spark holds."""
     from learninspy.engine.spark.inference import predict
-    return predict(model, data)
+    return predict(model, data, **options)
 
 
 def evaluate_distributed(model, data, predictions, measure):

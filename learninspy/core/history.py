@@ -65,13 +65,42 @@ class History:
 
     @classmethod
     def from_dict(cls, data):
-        history = cls(data.get("measure"))
+        """The history ``as_dict`` described (None standing for NaN, as JSON has no NaN).
+
+        Raises:
+            ValueError: a field of the wrong type, named.
+        """
+        def numbers(name, values):
+            if not isinstance(values, list) or not all(
+                    v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                    for v in values):
+                raise ValueError(f"history.{name} must be a list of numbers, got "
+                                 f"{_short(values)}")
+            return [float("nan") if v is None else v for v in values]
+
+        if not isinstance(data, dict):
+            raise ValueError(f"history must be an object, got {_short(data)}")
+        measure, final, best = data.get("measure"), data.get("final") or {}, \
+            data.get("best_iteration")
+        if measure is not None and not isinstance(measure, str):
+            raise ValueError(f"history.measure must be a name, got {_short(measure)}")
+        if not isinstance(final, dict):
+            raise ValueError(f"history.final must be an object, got {_short(final)}")
+        if best is not None and (not isinstance(best, int) or isinstance(best, bool)):
+            raise ValueError(f"history.best_iteration must be an integer, got {_short(best)}")
+        history = cls(measure)
         for series in cls._SERIES:
-            setattr(history, series, [float("nan") if v is None else v
-                                      for v in data.get(series, [])])
-        history.final = dict(data.get("final") or {})
-        history.best_iteration = data.get("best_iteration")
+            setattr(history, series, numbers(series, data.get(series, [])))
+        if len({len(getattr(history, series)) for series in cls._SERIES}) > 1:
+            raise ValueError("history's series have different lengths")
+        history.final = {str(k): numbers(f"final.{k}", [v])[0] for k, v in final.items()}
+        history.best_iteration = best
         return history
 
     def __repr__(self):
         return f"History({len(self)} iterations, measure={self.measure!r}, final={self.final})"
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

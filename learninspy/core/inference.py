@@ -29,7 +29,7 @@ class Inference:
         bounded memory."""
         widest = max(int(np.prod(layer.output_shape)) for layer in self.layers)
         rows = min(max(PREDICT_VALUES // widest, 16), 8192)
-        outputs = [self.forward(X[i:i + rows]) for i in range(0, len(X), rows)]
+        outputs = [self.forward(X[i:i + rows]) for i in range(0, max(len(X), 1), rows)]
         return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
 
     def predicted_values(self, outputs):
@@ -46,20 +46,21 @@ class Inference:
             metrics = RegressionMetrics((output, y))
         return metrics.evaluate(measure), predicted
 
-    def predict(self, x):
+    def predict(self, x, features_col="features"):
         """Outputs of the model: class probabilities (classification) or values (regression).
 
         Args:
             x: one feature vector, an (n, features) array, a list of labeled points or a
                 LabeledDataSet; or data Spark holds (see
                 :func:`learninspy.engine.spark.inference.predict`).
+            features_col: the features column, when ``x`` is a Spark DataFrame.
 
         Returns:
             numpy.ndarray: (n_outputs,) for one vector, else (n, n_outputs); for data Spark
             holds, an RDD of output vectors, or a DataFrame with a prediction column.
         """
         if is_distributed(x):
-            return facades.predict_distributed(self, x)
+            return facades.predict_distributed(self, x, features_col=features_col)
         if isinstance(x, LabeledDataSet) or (isinstance(x, (list, tuple)) and x
                                              and hasattr(x[0], "features")):
             x, _ = to_arrays(x, dtype=self.dtype)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from learninspy._internal.checks import is_integer
+from learninspy._internal.checks import boolean, check_seed, is_integer, number
 from learninspy.core import activations
 from learninspy.core.layers.dense import SOFTMAX
 from learninspy.core.layers.dropout import check_ratio
@@ -95,17 +95,23 @@ class NetworkParameters:
                 0.0 if dropout_ratios is None else dropout_ratios, n - 1,
                 "dropout_ratios (one per layer but the output)", check_ratio)]
         self.dropout_ratios = dropout_ratios
+        if not (isinstance(layer_distributed, (bool, np.bool_)) or (
+                isinstance(layer_distributed, (list, tuple))
+                and all(isinstance(v, (bool, np.bool_)) for v in layer_distributed))):
+            raise ValueError("layer_distributed must be True or False (or one per layer), got "
+                             f"{layer_distributed!r}")
         self.layer_distributed = layer_distributed
         self.units_layers = [int(u) for u in units]
-        self.classification = bool(classification)
+        self.classification = boolean("classification", classification)
         self.loss = "CrossEntropy" if self.classification else "MSE"
         for name in ("strength_l1", "strength_l2"):
             value = given[name]
-            if value is not True and (not isinstance(value, (int, float)) or value < 0):
-                raise ValueError(f"{name} must be a number >= 0 (or True to search it), "
-                                 f"got {value!r}")
+            if value is not True:
+                number(name, value, "a number >= 0 (or True to search it)", lambda v: v >= 0)
         self.strength_l1, self.strength_l2 = given["strength_l1"], given["strength_l2"]
-        self.seed = seed
+        self.seed = check_seed(seed)
+        if dtype not in ("float32", "float64", np.float32, np.float64):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
         self.dtype = np.dtype(dtype).name
         self.rng = np.random.default_rng(seed)
 

@@ -31,6 +31,7 @@ import logging
 
 import numpy as np
 
+from learninspy._internal.checks import boolean
 from learninspy._internal.registry import Registry
 from learninspy.core import rules, stops as _stops
 from learninspy.core.batches import FixedBatch, SampledBatches, TrainingSet
@@ -237,7 +238,7 @@ class OptimizerParameters:
             if value not in valid:
                 raise ValueError(f"{name} must be one of {list(valid)}, got {value!r}")
         self.merge = {"criter": merge_criter, "goal": merge_goal}
-        self.sampling, self.keep_state = sampling, bool(keep_state)
+        self.sampling, self.keep_state = sampling, boolean("keep_state", keep_state)
 
     def __str__(self):
         lines = [f"The algorithm used is {self.algorithm} with the next parameters:"]

@@ -1,10 +1,11 @@
 """learninspy's model file format: plain arrays and JSON, never pickle.
 
-A model file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays) holding:
+A model file (written as safetensors, see :mod:`learninspy.core.model_files`; learninspy
+0.2's NumPy archives are still read) holds:
 
-* ``meta`` -- UTF-8 JSON as an array of bytes::
+* the header, JSON::
 
-      {"format": "learninspy-model", "version": 1,
+      {"format": "learninspy-model", "version": 2,
        "class": "learninspy.core.model.NeuralNetwork",
        "config": {...the model's get_config()...}, "input_shape": [4],
        "history": {...}, "extra": {...}}
@@ -13,35 +14,41 @@ A model file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays) holding:
 * ``extra/<key>`` -- optional arrays saved beside the model (an optimizer's state in a
   training checkpoint, say).
 
-Classes are named by module and class. Loading reads the arrays with ``allow_pickle=False``
-and builds the model from the JSON through the registries of the classes defined in the
-running program (:data:`MODELS`, and the layers'): nothing in the file can make Python run
-code. Files of learninspy 0.2, which named classes by their short name, load too. Saving
-writes a temporary file next to the target and renames it over the target, so a crash
-mid-save leaves any previous file intact.
+Classes are named by module and class, and built only from the registries of the classes
+defined in the running program (:data:`MODELS`, and the layers') -- learninspy's own model
+modules are imported when a file names them, nothing else ever is -- so nothing in a file can
+make Python run code. Every field is checked, and the model the configuration describes may
+not be larger than the arrays the file holds, so a small file cannot make ``load`` allocate a
+large model; every refusal is a ``ValueError`` naming the file and the field. Saving writes a
+temporary file next to the target and renames it over the target, so a crash mid-save leaves
+any previous file intact.
 
 A pickled model -- how models travel to Spark workers -- is the same content plus the
 model's and layers' classes (:func:`from_pickle`), so a worker can rebuild a layer defined
 in the driver's script.
 """
 
-import io
-import json
+import importlib
 import os
-import zipfile
 
 import numpy as np
 
-from learninspy._internal.files import atomic_writer
 from learninspy._internal.registry import ClassRegistry, qualified_name
+from learninspy.core import model_files
 from learninspy.core.history import History
-from learninspy.core.layers.base import LAYERS, Layer, layer_class
+from learninspy.core.layers.base import LAYERS, Layer, allocation_budget, layer_class
 
 __all__ = ["save", "load", "to_payload", "from_payload", "from_pickle", "jsonable", "MODELS",
            "FORMAT", "VERSION"]
 
 FORMAT = "learninspy-model"
-VERSION = 1
+#: The version written; files of version 1 (learninspy 0.2) are read too.
+VERSION = 2
+_READ_VERSIONS = (1, 2)
+#: The modules that define learninspy's model classes, imported when a file names a class
+#: of theirs that is not loaded yet.
+_MODEL_MODULES = ("learninspy.core.sequential", "learninspy.core.model",
+                  "learninspy.core.autoencoder")
 
 #: Every model class defined in this program (Sequential and its subclasses), by qualified
 #: name.
@@ -82,13 +89,13 @@ def to_payload(model, extra=None):
             arrays[f"extra/{key}"] = value
         else:
             header["extra"][key] = jsonable(value)
-    return json.dumps(header), arrays
+    return header, arrays
 
 
 def from_payload(payload):
     """The model described by ``to_payload``'s output."""
     header, arrays = payload
-    return _build(json.loads(header), arrays, source="the payload")[0]
+    return _build(header, arrays, source="the payload")[0]
 
 
 def from_pickle(payload, classes):
@@ -110,12 +117,11 @@ def save(model, filename, extra=None):
         extra: optional dict of arrays or JSON-compatible values saved beside the model.
     """
     header, arrays = to_payload(model, extra)
-    with atomic_writer(filename, "wb") as stream:
-        np.savez(stream, meta=np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **arrays)
+    model_files.write(filename, header, arrays)
 
 
 def load(filename, with_extra=False):
-    """Read a model written by :func:`save`.
+    """Read a model written by :func:`save` (or by learninspy 0.2).
 
     Args:
         filename: path of the model file.
@@ -123,67 +129,99 @@ def load(filename, with_extra=False):
 
     Raises:
         FileNotFoundError: there is no such file.
-        ValueError: the file is truncated, corrupted or not a learninspy model file.
+        ValueError: the file is truncated, corrupted, malformed or not a learninspy model
+            file; the message names the file and the member or field.
     """
     filename = os.fspath(filename)
-    if not os.path.isfile(filename):
-        raise FileNotFoundError(f"no model file at {filename}")
-    try:
-        with open(filename, "rb") as stream:
-            content = stream.read()
-        with np.load(io.BytesIO(content), allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as error:
-        raise ValueError(f"{filename} is not a readable learninspy model file "
-                         f"(truncated, corrupted or another format): {error}") from None
-    if "meta" not in arrays:
-        raise ValueError(f"{filename} is not a learninspy model file: it has no 'meta' entry")
-    try:
-        header = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{filename} has an unreadable header: {error}") from None
+    header, arrays = model_files.read(filename)
     model, extra = _build(header, arrays, source=filename)
     return (model, extra) if with_extra else model
 
 
 def _model_class(name):
-    """The model class a file names. learninspy's own modules are imported on demand (a
-    StackedAutoencoder file loads without importing its module first); nothing else is."""
-    if name not in MODELS and name.startswith("learninspy."):
-        import importlib
-        try:
-            importlib.import_module(name.rsplit(".", 1)[0])
-        except ImportError:
-            pass
+    """The model class a file names. learninspy's own model modules are imported on demand
+    (a StackedAutoencoder file loads without importing its module first); nothing else is."""
+    if name not in MODELS:
+        module = name.rsplit(".", 1)[0]
+        if module in _MODEL_MODULES:
+            importlib.import_module(module)
     return MODELS.resolve(name)
 
 
-def _build(header, arrays, source):
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+def _field(condition, source, field, expected, value):
+    if not condition:
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        raise ValueError(f"{source}: {field} must be {expected}, got {text}")
+
+
+def _check_header(header, source):
+    """Every field's type, before anything is built."""
+    if header.get("format") != FORMAT:
         raise ValueError(f"{source} is not a learninspy model file")
-    if header.get("version") != VERSION:
-        raise ValueError(f"{source} has format version {header.get('version')}; this "
-                         f"learninspy reads version {VERSION}")
-    try:
-        config = header["config"]
-        layers = [layer_class(entry["class"])(**entry["config"]) for entry in config["layers"]]
-        model = _model_class(header["class"]).from_config(config, layers)
-        model.build(tuple(header["input_shape"]))
-        for i, layer in enumerate(model.layers):
-            for kind in ("params", "state"):
-                for name, target in getattr(layer, kind).items():
-                    value = arrays[f"{kind}/{i}/{name}"]
-                    if value.shape != target.shape:
-                        raise ValueError(f"array {kind}/{i}/{name} has shape {value.shape}, "
-                                         f"the layer expects {target.shape}")
-                    target[...] = value
-    except KeyError as missing:
-        raise ValueError(f"{source} is incomplete: {missing} is missing") from None
-    except TypeError as error:
-        raise ValueError(f"{source} describes a model this learninspy cannot build: "
-                         f"{error}") from None
+    if header.get("version") not in _READ_VERSIONS:
+        raise ValueError(f"{source} has format version {header.get('version')!r}; this "
+                         f"learninspy reads versions {list(_READ_VERSIONS)}")
+    for key in ("class", "config", "input_shape"):
+        if key not in header:
+            raise ValueError(f"{source} is incomplete: its header has no {key!r}")
+    _field(isinstance(header["class"], str), source, "class", "a class name",
+           header["class"])
+    config = header["config"]
+    _field(isinstance(config, dict), source, "config", "an object", config)
+    _field(isinstance(config.get("layers"), list), source, "config.layers",
+           "a list of layers", config.get("layers"))
+    for i, entry in enumerate(config["layers"]):
+        where = f"config.layers[{i}]"
+        _field(isinstance(entry, dict) and isinstance(entry.get("class"), str)
+               and isinstance(entry.get("config"), dict), source, where,
+               'an object {"class": name, "config": {...}}', entry)
+    shape = header["input_shape"]
+    _field(isinstance(shape, list) and shape and all(
+        isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape),
+        source, "input_shape", "a list of positive integers", shape)
+    for key in ("history", "extra"):
+        _field(header.get(key) is None or isinstance(header[key], dict), source, key,
+               "an object", header.get(key))
+
+
+def _build(header, arrays, source):
+    _check_header(header, source)
+    config = header["config"]
+    declared = sum(value.size for name, value in arrays.items()
+                   if name.startswith(("params/", "state/")))
+    # the model may hold what the file holds (and its build a copy of it), never more
+    with allocation_budget(2 * declared + 2 ** 16, source):
+        layers = []
+        for i, entry in enumerate(config["layers"]):
+            try:
+                layers.append(layer_class(entry["class"])(**entry["config"]))
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                raise ValueError(f"{source}: config.layers[{i}] ({entry['class']}) cannot be "
+                                 f"built: {error}") from None
+        try:
+            model = _model_class(header["class"]).from_config(config, layers)
+            model.build(tuple(header["input_shape"]))
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+            raise ValueError(f"{source} describes a model this learninspy cannot build: "
+                             f"{error}") from None
+    for i, layer in enumerate(model.layers):
+        for kind in ("params", "state"):
+            for name, target in getattr(layer, kind).items():
+                key = f"{kind}/{i}/{name}"
+                if key not in arrays:
+                    raise ValueError(f"{source} is incomplete: '{key}' is missing")
+                value = arrays[key]
+                if value.shape != target.shape or value.dtype.kind not in "fiu":
+                    raise ValueError(f"{source}: array {key} has shape {value.shape} of "
+                                     f"{value.dtype}, the layer expects {target.shape} of "
+                                     f"{target.dtype}")
+                target[...] = value
     if header.get("history"):
-        model.history = History.from_dict(header["history"])
+        try:
+            model.history = History.from_dict(header["history"])
+        except ValueError as error:
+            raise ValueError(f"{source}: {error}") from None
     extra = dict(header.get("extra") or {})
     extra.update({key[len("extra/"):]: value for key, value in arrays.items()
                   if key.startswith("extra/")})

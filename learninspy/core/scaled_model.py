@@ -86,6 +86,16 @@ class ScaledModel:
         own ``save`` (which has no scalers)."""
         model, extra = persistence.load(path, with_extra=True)
         scalers = extra.pop("scalers", None) or {}
-        restored = {name: None if values is None else scaler_from_dict(values)
-                    for name, values in scalers.items()}
+        if not isinstance(scalers, dict) or set(scalers) - {"feature_scaler", "target_scaler"}:
+            raise ValueError(f"{path}: extra.scalers must be an object with feature_scaler "
+                             f"and target_scaler, got {scalers!r:.60}")
+        widths = {"feature_scaler": int(np.prod(model.input_shape)),
+                  "target_scaler": int(np.prod(model.output_shape))}
+        restored = {}
+        for name, values in scalers.items():
+            where = f"{path}: extra.scalers.{name}"
+            restored[name] = None if values is None else scaler_from_dict(values, where)
+            if restored[name] is not None and len(restored[name].offset_) != widths[name]:
+                raise ValueError(f"{where} scales {len(restored[name].offset_)} columns, the "
+                                 f"model has {widths[name]}")
         return cls(model, **restored), extra

@@ -22,6 +22,7 @@ import copy
 import numpy as np
 
 from learninspy._internal.arrays import aligned_zeros
+from learninspy._internal.checks import check_seed, is_integer, number
 from learninspy._internal.registry import qualified_name
 from learninspy.core import facades, persistence
 from learninspy.core import loss as losses
@@ -64,10 +65,19 @@ class Sequential(Inference, Task):
         if loss is not None:
             losses.get(loss)  # an unknown name fails here, listing the valid ones
         self.loss = loss
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
+        if dtype not in ("float32", "float64", np.float32, np.float64, np.dtype(np.float32),
+                         np.dtype(np.float64)):
             raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-        self.seed = seed
+        self.dtype = np.dtype(dtype)
+        self.seed = check_seed(seed)
+        for penalty, strength in (("strength_l1", strength_l1), ("strength_l2", strength_l2)):
+            number(penalty, strength, "a number >= 0", lambda v: v >= 0)
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"name must be a text, got {name!r}")
+        if input_shape is not None and (not isinstance(input_shape, (tuple, list)) or not all(
+                is_integer(d) and d > 0 for d in input_shape)):
+            raise ValueError(f"input_shape must be a tuple of positive integers, got "
+                             f"{input_shape!r}")
         #: entropy of every random stream of the model; ``seed`` if given
         self.seed_entropy = seed if seed is not None else np.random.SeedSequence().entropy
         #: fits run so far, which seeds the next fit's random streams (see next_fit_seed)

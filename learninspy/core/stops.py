@@ -24,6 +24,7 @@ import signal
 import threading
 import time
 
+from learninspy._internal.checks import integer, number, positive_integer
 from learninspy._internal.registry import Registry
 
 __all__ = ["Criterion", "AchieveTolerance", "MaxIterations", "ModuloNIterations",
@@ -34,7 +35,7 @@ _KEYS = ("hits", "cost")
 
 
 def _check_key(key):
-    if key not in _KEYS:
+    if not isinstance(key, str) or key not in _KEYS:
         raise ValueError(f"key must be one of {list(_KEYS)}, got {key!r}")
     return key
 
@@ -123,6 +124,9 @@ def combine(stops, check_all=False):
         return stops
     if callable(stops):
         return Combined((stops,), any)
+    if not isinstance(stops, (list, tuple)):
+        raise TypeError(f"stops must be a stop criterion or a list of them, e.g. "
+                        f"[criterion['MaxIterations'](10)]; got {stops!r:.60}")
     stops = list(stops)
     if not stops:
         raise ValueError("the list of stop criteria is empty")
@@ -162,8 +166,7 @@ class MaxIterations(Criterion):
     keys = frozenset({"iterations"})
 
     def __init__(self, max_iter):
-        if int(max_iter) != max_iter or max_iter < 0:
-            raise ValueError(f"max_iter must be a non-negative integer, got {max_iter!r}")
+        integer("max_iter", max_iter, minimum=0)
         self.max_iter = max_iter
 
     def __call__(self, info):
@@ -184,6 +187,7 @@ class AchieveTolerance(Criterion):
     def __init__(self, tolerance, key="hits"):
         self.key = _check_key(key)
         self.keys = frozenset({key})
+        number("tolerance", tolerance)
         self.tolerance = tolerance
 
     def __call__(self, info):
@@ -204,8 +208,7 @@ class ModuloNIterations(Criterion):
     keys = frozenset({"iterations"})
 
     def __init__(self, n):
-        if int(n) != n or n < 1:
-            raise ValueError(f"n must be a positive integer, got {n!r}")
+        positive_integer("n", n)
         self.n = n
 
     def __call__(self, info):
@@ -227,6 +230,8 @@ class NotBetterThanAfter(Criterion):
     def __init__(self, minimal, after, key="hits"):
         self.key = _check_key(key)
         self.keys = frozenset({key, "iterations"})
+        number("minimal", minimal)
+        integer("after", after, minimum=0)
         self.minimal, self.after = minimal, after
 
     def __call__(self, info):
@@ -256,11 +261,15 @@ class Patience(Criterion):
     """
 
     def __init__(self, initial, key="hits", grow_factor=1, grow_offset=0, threshold=0.05):
+        integer("initial", initial, minimum=0)
+        number("grow_factor", grow_factor)
+        number("grow_offset", grow_offset)
+        self.initial, self.grow_factor, self.grow_offset = initial, grow_factor, grow_offset
         if grow_factor == 1 and grow_offset == 0:
             raise ValueError("Patience needs grow_factor != 1 or grow_offset != 0")
         self.key = _check_key(key)
         self.keys = frozenset({key, "iterations"})
-        self.initial, self.grow_factor, self.grow_offset = initial, grow_factor, grow_offset
+        number("threshold", threshold, "a number >= 0", lambda v: v >= 0)
         self.threshold = threshold
         self.reset()
 
@@ -289,8 +298,7 @@ class TimeElapsed(Criterion):
     """
 
     def __init__(self, sec):
-        if sec <= 0:
-            raise ValueError(f"sec must be > 0, got {sec!r}")
+        number("sec", sec, "a number of seconds > 0", lambda v: v > 0)
         self.sec = sec
         self.start = None
 
@@ -319,6 +327,11 @@ class OnSignal(Criterion):
     """
 
     def __init__(self, sig=signal.SIGINT):
+        catchable = sorted(set(signal.Signals) - {signal.SIGKILL, signal.SIGSTOP},
+                           key=lambda s: s.value)
+        if sig not in catchable:
+            raise ValueError(f"sig must be a signal a process can catch, one of "
+                             f"{[s.name for s in catchable]}, got {sig!r}")
         self.sig = signal.Signals(sig)
         self.stopped = False
         self._previous, self._depth = None, 0

@@ -109,11 +109,17 @@ class Task:
                 raise ValueError(f"classification labels must be one class index per example, "
                                  f"got {y.shape[1]} values per example")
             y = y[:, 0]
-            valid = np.isfinite(y) & (y == np.round(y)) & (y >= 0) & (y < self.n_classes)
-            bad = _first_bad_row(valid)
+            indices = np.isfinite(y) & (y == np.round(y)) & (y >= 0)
+            bad = _first_bad_row(indices & (y < self.n_classes))
             if bad is not None:
-                raise ValueError(f"label {y[bad].item()!r} at row {bad} is not a class index in "
-                                 f"[0, {self.n_classes})")
+                message = (f"label {y[bad].item()!r} at row {bad} is not a class index in "
+                           f"[0, {self.n_classes})")
+                if indices.all():  # every label is a class index: the model has too few
+                    classes = int(y.max()) + 1
+                    message += (f": the labels name {classes} classes, but the model's "
+                                f"output has {self.n_classes} (one unit per class); give its "
+                                f"last layer {classes} units")
+                raise ValueError(message)
             return y.astype(np.int64)
         y = y.reshape(len(y), -1).astype(self.dtype, copy=False)
         outputs = int(np.prod(self.output_shape))

@@ -16,7 +16,7 @@ the data set's ``covariance()`` hook, so PCA works on local and distributed data
 
 import numpy as np
 
-from learninspy._internal.checks import integer
+from learninspy._internal.checks import integer, number
 from learninspy.data.labeled import LabeledDataSet
 
 __all__ = ["PCA"]
@@ -61,8 +61,8 @@ class PCA:
     """
 
     def __init__(self, data=None, threshold_k=0.95, whitening_offset=1e-5):
-        if not 0 < threshold_k <= 1:
-            raise ValueError(f"threshold_k must be in (0, 1], got {threshold_k!r}")
+        number("threshold_k", threshold_k, "in (0, 1]", lambda v: 0 < v <= 1)
+        number("whitening_offset", whitening_offset, "a number >= 0", lambda v: v >= 0)
         self.threshold_k, self.whitening_offset = threshold_k, whitening_offset
         self.data = self.mean = self.std = self.k = None
         self._bases = {}

@@ -14,6 +14,7 @@ transform every set with it, so that no statistic of the test set leaks into tra
 
 import numpy as np
 
+from learninspy._internal.checks import boolean, number
 from learninspy._internal.registry import Registry
 from learninspy.data.labeled import LabeledDataSet, column_statistics
 
@@ -98,7 +99,7 @@ class StandardScaler(_AffineScaler):
     """
 
     def __init__(self, mean=True, std=True):
-        self.mean, self.std = mean, std
+        self.mean, self.std = boolean("mean", mean), boolean("std", std)
 
     def _arguments(self):
         return {"mean": self.mean, "std": self.std}
@@ -124,7 +125,9 @@ class MinMaxScaler(_AffineScaler):
     """
 
     def __init__(self, feature_range=(0.0, 1.0)):
-        low, high = feature_range
+        if not isinstance(feature_range, (tuple, list)) or len(feature_range) != 2:
+            raise ValueError(f"feature_range must be (low, high), got {feature_range!r}")
+        low, high = (number(f"feature_range[{i}]", v) for i, v in enumerate(feature_range))
         if not low < high:
             raise ValueError(f"feature_range must be (low, high) with low < high, got "
                              f"{feature_range!r}")
@@ -145,13 +148,37 @@ class MinMaxScaler(_AffineScaler):
 SCALERS = Registry("scaling", {"standard": StandardScaler, "minmax": MinMaxScaler})
 
 
-def scaler_from_dict(values):
-    """The fitted scaler that ``to_dict()`` described."""
+def scaler_from_dict(values, where="the scaler"):
+    """The fitted scaler that ``to_dict()`` described.
+
+    Raises:
+        ValueError: a field missing or of the wrong type; the message names it, after
+            ``where``.
+    """
     kinds = {cls.__name__: cls for cls in SCALERS.values()}
+    if not isinstance(values, dict):
+        raise ValueError(f"{where} must be an object, got {values!r:.60}")
     if values.get("kind") not in kinds:
-        raise ValueError(f"unknown scaler kind {values.get('kind')!r}; valid kinds are "
-                         f"{list(kinds)}")
-    scaler = kinds[values["kind"]](**values["arguments"])
-    scaler.offset_ = np.asarray(values["offset"], dtype=np.float64)
-    scaler.scale_ = np.asarray(values["scale"], dtype=np.float64)
+        raise ValueError(f"unknown scaler kind {values.get('kind')!r:.60} in {where}; valid "
+                         f"kinds are {list(kinds)}")
+    arguments = values.get("arguments")
+    if not isinstance(arguments, dict):
+        raise ValueError(f"{where}.arguments must be an object, got {arguments!r:.60}")
+    vectors = {}
+    for key in ("offset", "scale"):
+        vector = values.get(key)
+        if not isinstance(vector, list) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in vector) \
+                or not np.all(np.isfinite(np.asarray(vector, dtype=np.float64))):
+            raise ValueError(f"{where}.{key} must be a list of finite numbers, got "
+                             f"{vector!r:.60}")
+        vectors[key] = np.asarray(vector, dtype=np.float64)
+    if len(vectors["offset"]) != len(vectors["scale"]) or not np.all(vectors["scale"] != 0):
+        raise ValueError(f"{where}: offset and scale must have one value per column, the "
+                         "scales non-zero")
+    try:
+        scaler = kinds[values["kind"]](**arguments)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}.arguments: {error}") from None
+    scaler.offset_, scaler.scale_ = vectors["offset"], vectors["scale"]
     return scaler

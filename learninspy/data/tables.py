@@ -20,8 +20,11 @@ FORMATS = Registry("data format", {"csv": ",", "tsv": "\t", "semicolon": ";", "s
 _SNIFFED = (",", ";", "\t")  # 'auto' takes the first of these found in the first data line
 
 
-def _open_text(path, mode="rt"):
-    return gzip.open(path, mode) if os.fspath(path).endswith(".gz") else open(path, mode)
+def _open_text(path):
+    """The file as text: UTF-8 (a byte-order mark is skipped), decompressed if '.gz'."""
+    if os.fspath(path).endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig")
 
 
 def is_number(text):
@@ -69,8 +72,20 @@ def read_table(path, format="auto"):
     if format != "auto" and format not in FORMATS:
         raise ValueError(f"unknown data format {format!r}; valid choices are "
                          f"{['auto'] + list(FORMATS)}")
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a folder, not a data file")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no such data file: {path}")
+    try:
+        return _read(path, format)
+    except (UnicodeDecodeError, EOFError, OSError) as error:
+        if isinstance(error, FileNotFoundError):
+            raise
+        raise ValueError(f"{path} is not a text table of numbers (UTF-8 text, or gzip of "
+                         f"it): {error}") from None
+
+
+def _read(path, format):
     lines = _data_lines(path)
     first = next(lines, None)
     if first is None:
@@ -78,15 +93,22 @@ def read_table(path, format="auto"):
     delimiter = FORMATS[format] if format != "auto" else \
         next((d for d in _SNIFFED if d in first[1]), None)
     header = not any(is_number(value) for value in _split(first[1], delimiter))
+    if header and format != "auto":
+        other = next((name for name, d in FORMATS.items() if d != delimiter and all(
+            is_number(v) for v in _split(first[1], d))), None)
+        if other is not None:
+            raise ValueError(f"{path}, line {first[0]}: does not split into numbers as "
+                             f"format {format!r} says, but does as {other!r}: give "
+                             f"format {other!r}")
     if header and next(lines, None) is None:
         raise ValueError(f"{path} has a header line but no data")
     try:
-        table = np.loadtxt(path, delimiter=delimiter, comments="#", skiprows=first[0] if header
-                           else 0, dtype=np.float64, ndmin=2)
+        with _open_text(path) as stream:
+            return np.loadtxt(stream, delimiter=delimiter, comments="#",
+                              skiprows=first[0] if header else 0, dtype=np.float64, ndmin=2)
     except ValueError:
         _raise_first_bad_line(path, delimiter, header)
         raise
-    return table
 
 
 def _raise_first_bad_line(path, delimiter, header):

@@ -50,6 +50,6 @@ def metrics_table(columns):
     header = f"{'metric':<{width}}" + "".join(f"  {t:>{c}}" for t, c in zip(columns, cells))
     rule = "-" * len(header)
     rows = [f"{name:<{width}}" + "".join(
-        f"  {values[name]:>{c}.4f}" if name in values else f"  {'-':>{c}}"
+        f"  {values[name]:>{c}.4f}" if values.get(name) is not None else f"  {'-':>{c}}"
         for values, c in zip(columns.values(), cells)) for name in names]
     return "\n".join([header, rule, *rows, rule])

@@ -21,12 +21,15 @@ callbacks given. A stop criterion given as a callback is a :class:`StopWhen` of 
 """
 
 import math
+import signal
+import threading
 
 from learninspy.core.history import History
 from learninspy.core.stops import Criterion, combine
 from learninspy.training.loop import BestModel
 
-__all__ = ["Callback", "CallbackList", "HistoryRecorder", "KeepBest", "StopWhen"]
+__all__ = ["Callback", "CallbackList", "HistoryRecorder", "KeepBest", "StopWhen",
+           "Interruptible"]
 
 
 class Callback:
@@ -43,6 +46,10 @@ class Callback:
 
     def on_fit_end(self, loop):
         """After the last iteration (not when the fit fails)."""
+
+    def on_fit_interrupted(self, loop):
+        """When a ``KeyboardInterrupt`` ends the fit: the model and ``loop`` are back at the
+        last finished iteration (the exception then goes on)."""
 
 
 class CallbackList:
@@ -73,6 +80,9 @@ class CallbackList:
 
     def on_fit_end(self, loop):
         self._call("on_fit_end", loop, reversed(self.callbacks))
+
+    def on_fit_interrupted(self, loop):
+        self._call("on_fit_interrupted", loop, reversed(self.callbacks))
 
 
 class HistoryRecorder(Callback):
@@ -139,3 +149,37 @@ class StopWhen(Callback):
             self.stop(seen)
             seen = {"iterations": iteration, "cost": cost,
                     "hits": seen["hits"] if math.isnan(valid) else valid}
+
+
+class Interruptible(Callback):
+    """Ctrl+C (or SIGTERM) ends the fit gracefully: the first signal lets the current
+    iteration finish and ends the fit there, as a stop criterion would (checkpoints, keep-best
+    and the history see a normal end); a second one aborts at once (``KeyboardInterrupt``,
+    the model back at the last finished iteration). The handlers are this fit's only, from
+    the main thread.
+
+    Attributes:
+        received: the name of the signal that ended the fit ('SIGINT', ...), or None.
+        at_iteration: the last iteration the fit finished when it ended on a signal.
+    """
+
+    def __init__(self, signals=(signal.SIGINT, signal.SIGTERM)):
+        self.signals = tuple(signal.Signals(s) for s in signals)
+        self.received, self.at_iteration = None, None
+
+    def on_fit_begin(self, loop):
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self.received, self._loop = None, loop
+        for sig in self.signals:
+            loop.scope.callback(signal.signal, sig, signal.signal(sig, self._handler))
+
+    def _handler(self, signum, frame):
+        if self.received is not None:
+            raise KeyboardInterrupt(f"a second {signal.Signals(signum).name}: aborted")
+        self.received = signal.Signals(signum).name
+        self._loop.stop = True
+
+    def on_fit_end(self, loop):
+        if self.received is not None:
+            self.at_iteration = loop.iteration

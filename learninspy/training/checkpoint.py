@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from learninspy._internal.files import check_writable
 from learninspy.core import persistence
 from learninspy.training.callbacks import Callback
 from learninspy.training.loop import BestModel
@@ -35,6 +36,7 @@ class Checkpoint(Callback):
         self.path, self.every, self.resume = path, every, resume
 
     def on_fit_begin(self, loop):
+        check_writable(self.path, "checkpoint")  # before any training, not 20 iterations in
         if self.resume and os.path.exists(self.path):
             self._restore(loop)
 
@@ -43,6 +45,9 @@ class Checkpoint(Callback):
             self._save(loop)
 
     def on_fit_end(self, loop):
+        self._save(loop)
+
+    def on_fit_interrupted(self, loop):  # the fit is back at its last finished iteration
         self._save(loop)
 
     def _save(self, loop):

@@ -9,11 +9,13 @@ Everything else -- progress, history, keeping the best model, checkpoints, stopp
 callback (:mod:`learninspy.training.callbacks`).
 """
 
+import contextlib
 import math
 
 import numpy as np
 
-from learninspy._internal.checks import integer
+from learninspy._internal.checks import boolean, integer
+from learninspy._internal.files import check_writable
 from learninspy.core.history import History
 from learninspy.core.merging import merge_models
 from learninspy.core.optimization import OptimizerParameters
@@ -104,9 +106,14 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
     valid_iters = integer("valid_iters", valid_iters, minimum=1)
     parallelism = integer("parallelism", parallelism, minimum=-1)
     checkpoint_every = integer("checkpoint_every", checkpoint_every, minimum=1)
+    for name, value in (("reproducible", reproducible), ("keep_best", keep_best),
+                        ("resume", resume)):
+        boolean(name, value)
     progress = Progress(verbose)
     if resume and checkpoint is None:
         raise ValueError("resume=True needs the checkpoint=PATH to resume from")
+    if checkpoint is not None:
+        check_writable(checkpoint, "checkpoint")
     if optimizer_params is None:
         optimizer_params = OptimizerParameters()
     elif not isinstance(optimizer_params, OptimizerParameters):
@@ -123,9 +130,12 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
 
     engine = get_engine(engine, train)
     job = ReplicaJob(optimizer_params, mini_batch, measure, reproducible)
-    runner = engine.start(model, train, job)
+    with _naming("train set"):
+        runner = engine.start(model, train, job)
     try:
-        score_valid = engine.scorer(model, valid) if valid is not None else runner.score_train
+        with _naming("valid set"):
+            score_valid = engine.scorer(model, valid) if valid is not None \
+                else runner.score_train
         replicas = {0: engine.default_parallelism(),
                     -1: max(1, runner.n_train // mini_batch)}.get(parallelism, parallelism)
         loop = FitLoop(model, engine.name, replicas, mini_batch, measure,
@@ -134,22 +144,40 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
                        max_iterations=max_iterations(stop))
         with loop.scope, np.errstate(over="ignore", invalid="ignore"):
             callbacks.on_fit_begin(loop)
-            while not loop.stop:
-                _iteration(loop, runner, optimizer_params, valid_iters, callbacks)
+            try:
+                while not loop.stop:
+                    _iteration(loop, runner, optimizer_params, valid_iters, callbacks)
+            except KeyboardInterrupt:
+                _back_to_the_last_finished_iteration(loop)
+                callbacks.on_fit_interrupted(loop)
+                raise
             callbacks.on_fit_end(loop)
     finally:
         runner.close()
     return model.history.final["valid"]
 
 
+@contextlib.contextmanager
+def _naming(data_set):
+    """Errors about the data, as raised where the data is checked, say which set it is."""
+    try:
+        yield
+    except (TypeError, ValueError) as error:
+        if type(error) not in (TypeError, ValueError):
+            raise
+        raise type(error)(f"{data_set}: {error}") from None
+
+
 def _iteration(loop, runner, optimizer_params, valid_iters, callbacks):
     """One global iteration: train the replicas, merge them, score the model when due."""
     model = loop.model
+    weights, state = model.get_parameters(), model.get_state()
+    loop.finished = (loop.iteration, weights, state, loop.optimizer_state, dict(loop.info),
+                     loop.best, dict(loop.last_scores))
     loop.iteration = iteration = loop.iteration + 1
     callbacks.on_iteration_begin(loop)
     seeds = [replica_seed(loop.base_seed, iteration, r) for r in range(loop.replicas)]
-    loop.results = runner.run(model.get_parameters(), model.get_state(), loop.optimizer_state,
-                              seeds)
+    loop.results = runner.run(weights, state, loop.optimizer_state, seeds)
     _check_finite(loop.results, iteration)
     merged = merge_models(loop.results, optimizer_params.merge["criter"],
                           optimizer_params.merge["goal"], loop.higher_is_better)
@@ -170,6 +198,24 @@ def _iteration(loop, runner, optimizer_params, valid_iters, callbacks):
         loop.last_scores = {"train": loop.train_score, "valid": loop.valid_score}
     loop.info.update(iterations=iteration, cost=float(np.mean([r.cost for r in loop.results])))
     callbacks.on_iteration_end(loop)
+    loop.finished = None
+
+
+def _back_to_the_last_finished_iteration(loop):
+    """After an interruption mid-iteration: the model, the history and ``loop`` as the last
+    iteration left them, so that nothing half-done is kept or checkpointed."""
+    if loop.finished is None:
+        return
+    (loop.iteration, weights, state, loop.optimizer_state, loop.info, loop.best,
+     loop.last_scores) = loop.finished
+    loop.model.set_parameters(weights)
+    loop.model.set_state(state)
+    history = loop.model.history
+    if history is not None:
+        kept = sum(1 for i in history.iterations if i <= loop.iteration)
+        for series in ("iterations", "cost", "train", "valid", "seconds"):
+            del getattr(history, series)[kept:]
+    loop.finished = None
 
 
 def _check_finite(results, iteration):

@@ -69,6 +69,7 @@ class FitLoop:
     best: Optional[BestModel] = None
     started: float = field(default_factory=time.monotonic)
     scope: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    finished: Optional[tuple] = None  # where the running iteration started, to go back to
     _final: Optional[dict] = None
 
     @property

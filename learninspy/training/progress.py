@@ -28,7 +28,7 @@ class Progress(Callback):
     """Reports a fit's progress at a ``verbose`` level (0, 1 or 2, see the module)."""
 
     def __init__(self, verbose=1):
-        if verbose not in (0, 1, 2):
+        if isinstance(verbose, bool) or verbose not in (0, 1, 2):
             raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
         self.verbose = verbose
         self.bar = None

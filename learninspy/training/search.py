@@ -16,6 +16,7 @@ are searched through ``n_layers``; the space of values is :mod:`~learninspy.trai
 import csv
 import json
 import logging
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class SearchResults:
         for rank, row in enumerate(self.rows, start=1):
             row["rank"] = rank
         self.measure = measure
+        self.interrupted = False  # True when the search was stopped before every candidate
 
     def __len__(self):
         return len(self.rows)
@@ -103,6 +105,8 @@ _WORKER_DATA = {}
 
 def _init_worker(data, blas_threads):
     from threadpoolctl import threadpool_limits
+    # Ctrl+C reaches every process of the terminal: the search decides, not its workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_DATA.update(data)
     if blas_threads:
         _WORKER_DATA["_limits"] = threadpool_limits(limits=blas_threads, user_api="blas")
@@ -183,6 +187,7 @@ class RandomSearch:
         self.candidates = [self._sample(i) for i in range(self.n_iter)]
         self.results = None
         self.best_model = None
+        self._stopping = False
 
     def _sample(self, index):
         """The NetworkParameters of candidate ``index``: a pure function of (seed, index)."""
@@ -239,6 +244,8 @@ class RandomSearch:
         if not (isinstance(type_model, type) and issubclass(type_model, NeuralNetwork)):
             raise TypeError("type_model must be NeuralNetwork or a subclass of it, got "
                             f"{type_model!r}")
+        if workers is not None:
+            integer("workers", workers, minimum=1)
         if stops is None:
             stops = [criterion["MaxIterations"](10), criterion["AchieveTolerance"](0.95)]
         if optimizer_params is None:
@@ -266,12 +273,16 @@ class RandomSearch:
         tasks = [(type_model, params.to_dict(), options) for params in self.candidates]
         progress = _SearchProgress(len(tasks), measure, verbose)
         runner = self._run_spark if engine == "spark" else self._run_local
+        self._stopping = False
         outcomes = runner(tasks, data, workers, progress)
         progress.close()
+        if not outcomes:
+            raise KeyboardInterrupt("the search was stopped before any candidate finished")
         rows = [dict(candidate=i + 1, **self._describe(self.candidates[i]), valid=o.valid,
                      valid_cost=o.valid_cost, test=o.test, seconds=round(o.seconds, 3))
                 for i, o in enumerate(outcomes)]
         self.results = SearchResults(rows, measure, higher_is_better(measure))
+        self.results.interrupted = len(outcomes) < len(tasks)
         self.best_model = outcomes[self.results.best["candidate"] - 1].model
         return self.best_model
 
@@ -283,11 +294,19 @@ class RandomSearch:
                 "strength_l1": params.strength_l1, "strength_l2": params.strength_l2,
                 "seed": params.seed}
 
+    def stop(self):
+        """Train no further candidates: those running finish, the others are skipped, and
+        :meth:`fit` returns the best of those trained (``results.interrupted`` says so).
+        Safe to call from a signal handler."""
+        self._stopping = True
+
     def _run_local(self, tasks, data, workers, progress):
         workers = min(workers or available_cores(), len(tasks))
         if workers == 1:
             outcomes = []
             for task in tasks:
+                if self._stopping:
+                    break
                 outcomes.append(train_candidate(*task, data=data))
                 progress.update(outcomes[-1])
             return outcomes
@@ -299,8 +318,12 @@ class RandomSearch:
             futures = [pool.submit(train_candidate, *task) for task in tasks]
             outcomes = []
             for future in futures:
+                if self._stopping and future.cancel():
+                    break
                 outcomes.append(future.result())
                 progress.update(outcomes[-1])
+            for future in futures:  # not started yet: never will be
+                future.cancel()
             return outcomes
 
     def _run_spark(self, tasks, data, workers, progress):

@@ -231,7 +231,7 @@ def test_bad_model_and_data_files(tmp_path, capsys):
     assert "no model file at" in capsys.readouterr().err
     (tmp_path / "junk.lea").write_bytes(b"not a model")
     assert main(["evaluate", str(tmp_path / "junk.lea"), "x.csv"]) == 2
-    assert "is not a readable learninspy model file" in capsys.readouterr().err
+    assert "is not a learninspy model file" in capsys.readouterr().err
 
 
 def test_training_that_diverges_exits_with_1(tmp_path, capsys):

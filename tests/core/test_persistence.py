@@ -37,14 +37,16 @@ def test_round_trip_gives_identical_predictions(trained, iris_scaled, tmp_path):
     assert loaded.history.final == trained.history.final
 
 
-def test_the_format_is_plain_arrays_and_json(trained, tmp_path):
+def test_the_format_is_safetensors_of_plain_arrays_and_json(trained, tmp_path):
+    from safetensors.numpy import load_file
+    from safetensors import safe_open
     path = tmp_path / "model.lea"
     trained.save(path)
-    with np.load(path, allow_pickle=False) as archive:
-        header = json.loads(archive["meta"].tobytes())
-        assert header["format"] == "learninspy-model" and header["version"] == 1
-        assert header["class"] == "learninspy.core.model.NeuralNetwork"  # module and class
-        assert archive["params/1/w"].shape == (4, 8)  # layer 0 is the Dropout
+    with safe_open(str(path), framework="np") as opened:  # any framework's reader
+        header = json.loads(opened.metadata()["learninspy"])
+    assert header["format"] == "learninspy-model" and header["version"] == 2
+    assert header["class"] == "learninspy.core.model.NeuralNetwork"  # module and class
+    assert load_file(str(path))["params/1/w"].shape == (4, 8)  # layer 0 is the Dropout
 
 
 def test_sequential_round_trip(tmp_path):
@@ -67,7 +69,7 @@ def test_a_crash_mid_save_leaves_the_previous_file_intact(trained, tmp_path, mon
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(persistence.np, "savez", crash)
+    monkeypatch.setattr("safetensors.numpy.save", crash)
     with pytest.raises(OSError, match="disk full"):
         trained.save(path)
     assert path.read_bytes() == before
@@ -79,14 +81,14 @@ def test_truncated_file_gives_a_clear_error(trained, tmp_path):
     trained.save(path)
     content = path.read_bytes()
     path.write_bytes(content[:len(content) // 2])
-    with pytest.raises(ValueError, match="not a readable learninspy model file"):
+    with pytest.raises(ValueError, match="truncated"):
         NeuralNetwork.load(path)
 
 
 def test_corrupted_and_foreign_files(tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    with pytest.raises(ValueError, match="not a readable learninspy model file"):
+    with pytest.raises(ValueError, match="is not a learninspy model file"):
         NeuralNetwork.load(text)
     foreign = tmp_path / "other.npz"
     np.savez(foreign, weights=np.zeros(3))
@@ -114,19 +116,19 @@ def test_pickle_payloads_never_run(tmp_path):
     marker = tmp_path / "pwned"
     raw = tmp_path / "raw.lea"
     raw.write_bytes(pickle.dumps(_Payload(str(marker))))
-    with pytest.raises(ValueError, match="not a readable learninspy model file"):
+    with pytest.raises(ValueError, match="is not a learninspy model file"):
         NeuralNetwork.load(raw)
     inside = tmp_path / "inside.lea"  # a valid archive whose array holds a pickled object
     with open(inside, "wb") as stream:
         np.savez(stream, meta=np.array([_Payload(str(marker))], dtype=object))
-    with pytest.raises(ValueError, match="not a readable learninspy model file"):
+    with pytest.raises(ValueError, match="holds object values; model files hold plain"):
         NeuralNetwork.load(inside)
     assert not marker.exists()
 
 
 def test_missing_arrays_and_unknown_layers(trained, tmp_path):
     path = tmp_path / "model.lea"
-    trained.save(path)
+    save_0_2(trained, path)
     with zipfile.ZipFile(path) as archive:
         entries = {name: archive.read(name) for name in archive.namelist()}
     stripped = tmp_path / "stripped.lea"
@@ -145,6 +147,25 @@ def test_missing_arrays_and_unknown_layers(trained, tmp_path):
         np.savez(stream, **arrays)
     with pytest.raises(ValueError, match="unknown layer class 'EvilLayer'"):
         NeuralNetwork.load(renamed)
+
+
+def save_0_2(model, path):
+    """A model file as learninspy 0.2 wrote it: an .npz archive, version 1, short names."""
+    header, arrays = persistence.to_payload(model)
+    header["version"], header["class"] = 1, type(model).__name__
+    for entry in header["config"]["layers"]:
+        entry["class"] = entry["class"].rsplit(".", 1)[1]
+    with open(path, "wb") as stream:
+        np.savez(stream, meta=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+                 **arrays)
+
+
+def test_files_of_learninspy_0_2_still_load(trained, tmp_path):
+    path = tmp_path / "old.lea"
+    save_0_2(trained, path)
+    loaded = NeuralNetwork.load(path)
+    assert np.array_equal(loaded.get_parameters(), trained.get_parameters())
+    assert loaded.history.iterations == trained.history.iterations
 
 
 def test_copies_and_pickling_for_spark_keep_the_weights(trained):

@@ -43,17 +43,54 @@ travel to Spark workers) also carries its layer classes, so a worker can rebuild
 never imported.
 """
 
+import contextlib
+import contextvars
 import inspect
+import math
 
 import numpy as np
 
 from learninspy._internal.arrays import aligned_empty
 from learninspy._internal.registry import ClassRegistry
 
-__all__ = ["Layer", "layer_class", "layer_classes", "register_layer_class", "LAYERS"]
+__all__ = ["Layer", "layer_class", "layer_classes", "register_layer_class", "LAYERS",
+           "allocation_budget", "reserve"]
 
 #: Every layer class defined in this program, by qualified name.
 LAYERS = ClassRegistry("layer class")
+
+
+_BUDGET = contextvars.ContextVar("learninspy_allocation_budget", default=None)
+
+
+@contextlib.contextmanager
+def allocation_budget(values, source):
+    """While open, building layers may create at most ``values`` parameter and state values:
+    how loading a file keeps a small file from declaring a huge model. ``source`` names the
+    file in the error."""
+    token = _BUDGET.set({"left": int(values), "total": int(values), "source": source})
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def reserve(shape, what):
+    """Count the values of an array of ``shape`` about to be created against the allocation
+    budget, if one is open (see :func:`allocation_budget`).
+
+    Raises:
+        ValueError: the budget would be exceeded; nothing was allocated.
+    """
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    count = math.prod(int(d) for d in shape)
+    if count > budget["left"]:
+        raise ValueError(f"{budget['source']} describes {what} of shape {tuple(shape)} "
+                         f"({count:,} values), more than the {budget['total']:,} values its "
+                         "arrays hold")
+    budget["left"] -= count
 
 
 def layer_class(name):
@@ -140,6 +177,12 @@ class Layer:
     def add_state(self, name, value):
         """Declare a non-trainable array that training updates."""
         self.state[name] = value
+
+    def new_array(self, name, shape, fill, dtype):
+        """A new array of ``shape`` filled with ``fill``, for a parameter or state ``name``
+        (counted against the budget of a file being loaded)."""
+        reserve(shape, f"{self.describe()}'s {name}")
+        return np.full(shape, fill, dtype=dtype)
 
     def buffer(self, key, shape, dtype):
         """A scratch array of ``shape``, reused across calls while the shape stays the same."""

@@ -55,7 +55,7 @@ class Conv2D(FusedActivation, SlidingWindow):
                                                  self.weight_init, rng, dtype,
                                                  shape=kernel + (channels, self.filters)),
                        regularize=True)
-        self.add_param("b", np.zeros(self.filters, dtype=dtype))
+        self.add_param("b", self.new_array("b", (self.filters,), 0, dtype))
         return height, width, self.filters
 
     def forward(self, x, training=False):

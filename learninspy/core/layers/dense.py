@@ -4,7 +4,7 @@ import numpy as np
 
 from learninspy._internal.checks import positive_integer
 from learninspy.core.layers.activation import SOFTMAX, FusedActivation
-from learninspy.core.layers.base import Layer
+from learninspy.core.layers.base import Layer, reserve
 
 __all__ = ["Dense", "initial_weights", "SOFTMAX"]
 
@@ -21,11 +21,13 @@ def initial_weights(fan_in, fan_out, init, rng, dtype, shape=None):
         rng: numpy Generator (or RandomState).
         shape: shape of the array, (fan_in, fan_out) by default.
     """
+    shape = shape or (fan_in, fan_out)
+    reserve(shape, "weights")
     if init == "he":
         limit = np.sqrt(6.0 / fan_in)
     else:
         limit = np.sqrt(6.0 / (fan_in + fan_out)) * (4.0 if init == "glorot4" else 1.0)
-    return rng.uniform(-limit, limit, size=shape or (fan_in, fan_out)).astype(dtype)
+    return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
 class Dense(FusedActivation, Layer):
@@ -52,7 +54,7 @@ class Dense(FusedActivation, Layer):
                              f"{tuple(input_shape)}; add a Flatten layer before it")
         self.add_param("w", initial_weights(input_shape[0], self.units, self.weight_init, rng,
                                             dtype), regularize=True)
-        self.add_param("b", np.zeros(self.units, dtype=dtype))
+        self.add_param("b", self.new_array("b", (self.units,), 0, dtype))
         return (self.units,)
 
     def forward(self, x, training=False):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from learninspy._internal.checks import number
 from learninspy.core.layers.base import Layer
 from learninspy.core.layers.dropout import check_ratio
 
@@ -52,11 +53,8 @@ class KLSparsity(Layer):
 
     def __init__(self, strength, target=0.05, name=None):
         super().__init__(name)
-        if not strength > 0:
-            raise ValueError(f"sparsity strength must be > 0, got {strength!r}")
-        if not 0 < target < 1:
-            raise ValueError(f"sparsity target must be in (0, 1), got {target!r}")
-        self.strength, self.target = float(strength), float(target)
+        self.strength = number("sparsity strength", strength, "> 0", lambda v: v > 0)
+        self.target = number("sparsity target", target, "in (0, 1)", lambda v: 0 < v < 1)
         self.penalty = 0.0
 
     def forward(self, x, training=False):

@@ -39,10 +39,10 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape, rng, dtype):
         features = input_shape[-1]
-        self.add_param("gamma", np.ones(features, dtype=dtype))
-        self.add_param("beta", np.zeros(features, dtype=dtype))
-        self.add_state("moving_mean", np.zeros(features, dtype=dtype))
-        self.add_state("moving_variance", np.ones(features, dtype=dtype))
+        for add, name, fill in ((self.add_param, "gamma", 1), (self.add_param, "beta", 0),
+                                (self.add_state, "moving_mean", 0),
+                                (self.add_state, "moving_variance", 1)):
+            add(name, self.new_array(name, (features,), fill, dtype))
         return input_shape
 
     def forward(self, x, training=False):

@@ -26,7 +26,7 @@ class TrainingSet:
     targets: np.ndarray
     labels: np.ndarray
     classes: np.ndarray = None
-    _groups: list = field(default=None, repr=False, compare=False)
+    _orders: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, model, data):
@@ -49,12 +49,19 @@ class TrainingSet:
         return self.features[index], self.targets[index], self.labels[index]
 
     def sampler(self, rng, balanced=True):
-        """A :class:`BatchSampler` over these rows, class-balanced when asked and possible."""
-        if not balanced or self.classes is None:
-            return BatchSampler(len(self), None, rng)
-        if self._groups is None:  # every replica run samples these rows: group them once
-            self._groups = class_groups(self.classes)
-        return BatchSampler(len(self), rng=rng, groups=self._groups)
+        """A :class:`BatchSampler` over these rows, class-balanced when asked and possible.
+
+        Every replica run of a fit makes a sampler of these rows, so their order is shuffled
+        once, here, with a fixed seed (the same on every engine), and each sampler starts at
+        a random point of it, drawn from ``rng``: making one costs O(classes), not O(rows).
+        """
+        balanced = balanced and self.classes is not None
+        key = "balanced" if balanced else "plain"
+        if key not in self._orders:
+            dealer = np.random.default_rng(0)
+            groups = class_groups(self.classes) if balanced else [np.arange(len(self))]
+            self._orders[key] = [dealer.permutation(group) for group in groups]
+        return BatchSampler(len(self), rng=rng, groups=self._orders[key], shuffled=True)
 
 
 class FixedBatch:

@@ -13,6 +13,9 @@ class History:
         cost: mean cost of the replicas at each iteration (with the L1 / L2 penalties).
         train, valid: score on the training and validation sets at each iteration, NaN where
             the model was not evaluated (it is every ``valid_iters`` iterations).
+        train_kind: what the training scores are: 'batches' (the replicas' scores on the
+            batches they trained on) or 'full pass' (the model's on the whole training set,
+            as learninspy 0.2 always reported).
         seconds: time elapsed since the fit started, at the end of each iteration.
         measure: name of the score.
         final: scores after the last iteration, {'train': ..., 'valid': ...}.
@@ -21,8 +24,8 @@ class History:
 
     _SERIES = ("iterations", "cost", "train", "valid", "seconds")
 
-    def __init__(self, measure=None):
-        self.measure = measure
+    def __init__(self, measure=None, train_kind="batches"):
+        self.measure, self.train_kind = measure, train_kind
         self.iterations, self.cost, self.train, self.valid, self.seconds = [], [], [], [], []
         self.final = {}
         self.best_iteration = None
@@ -59,7 +62,7 @@ class History:
 
     def as_dict(self):
         data = {series: list(getattr(self, series)) for series in self._SERIES}
-        data.update(measure=self.measure, final=dict(self.final),
+        data.update(measure=self.measure, train_kind=self.train_kind, final=dict(self.final),
                     best_iteration=self.best_iteration)
         return data
 
@@ -88,7 +91,11 @@ class History:
             raise ValueError(f"history.final must be an object, got {_short(final)}")
         if best is not None and (not isinstance(best, int) or isinstance(best, bool)):
             raise ValueError(f"history.best_iteration must be an integer, got {_short(best)}")
-        history = cls(measure)
+        kind = data.get("train_kind", "full pass")  # files of 0.2 have no kind: a full pass
+        if kind not in ("batches", "full pass"):
+            raise ValueError(f"history.train_kind must be 'batches' or 'full pass', got "
+                             f"{_short(kind)}")
+        history = cls(measure, kind)
         for series in cls._SERIES:
             setattr(history, series, numbers(series, data.get(series, [])))
         if len({len(getattr(history, series)) for series in cls._SERIES}) > 1:

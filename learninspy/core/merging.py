@@ -45,6 +45,7 @@ class ReplicaResult(_Record):
         weights, state: the replica's flat parameter and state vectors.
         optimizer_state: its optimizer's state (dict of arrays), or None.
         hits: its score on its batch; cost: its cost on its last batch.
+        batch_score: the score of its steps' own predictions on the batches they trained on.
         iterations: local steps taken; seed: the seed it ran with.
         diverged: True if its cost became NaN or inf (the weights are then those of its last
             finite step).
@@ -58,6 +59,7 @@ class ReplicaResult(_Record):
     iterations: int = 0
     seed: int = None
     diverged: bool = False
+    batch_score: float = float("nan")
 
 
 @dataclass
@@ -121,8 +123,8 @@ def merge_models(results_rdd, criter="w_avg", goal="hits", higher_is_better=True
         weights = np.ones(len(results))
 
     def average(vectors):
-        if len(vectors) == 1:
-            return vectors[0].copy()
+        if len(vectors) == 1:  # merging one replica is the identity: no copy
+            return vectors[0]
         if np.all(weights == weights[0]):
             total = vectors[0].copy()
             for vector in vectors[1:]:

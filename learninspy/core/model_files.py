@@ -123,7 +123,7 @@ def _read_npz(path):
     """A learninspy 0.2 archive: every member checked before its bytes are read."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
         raise ValueError(f"{path} is not a readable learninspy model file (truncated, "
                          f"corrupted or another format): {error}") from None
     with archive:
@@ -138,7 +138,8 @@ def _read_npz(path):
                                  "files are not (refused: it could expand without bound)")
             try:
                 arrays[name] = _read_member(archive, member, path, name)
-            except (zipfile.BadZipFile, OSError, EOFError, struct.error) as error:
+            except (zipfile.BadZipFile, OSError, EOFError, struct.error, NotImplementedError,
+                    RuntimeError) as error:  # unsupported or encrypted members too
                 raise ValueError(f"{path}: member {name!r} is truncated or corrupted: "
                                  f"{error}") from None
     if "meta" not in arrays:

@@ -38,6 +38,7 @@ from learninspy.core.batches import FixedBatch, SampledBatches, TrainingSet
 from learninspy.core.merging import (MERGE_CRITERIA, MERGE_GOALS, ReplicaResult, merge_models,
                                      mix_models)
 from learninspy.core.step import apply_update, step_function
+from learninspy.metrics import ClassificationMetrics, RegressionMetrics
 
 __all__ = ["OptimizerParameters", "Optimizer", "GD", "Adadelta", "Adam", "RMSProp", "Minimizer",
            "optimize", "merge_models", "mix_models"]
@@ -82,23 +83,39 @@ class Optimizer:
         self.model, self.parameters = model, parameters
         self.rule = rule_class(parameters.options)
         self.options = self.rule.options
-        # each optimizer checks its own copy: replicas never share a criterion's state
-        self.stops = copy.deepcopy(_stops.combine(parameters.stops))
         model.ensure_built()
         self.state = self.rule.init(model.parameter_vector)
+        self._views = {}  # the fused step's slices of the vectors, made once
+        self.restart(data)
+
+    def restart(self, data=None, optimizer_state=None):
+        """Start a new run on ``data`` from ``optimizer_state`` (None: the rule's initial
+        state), as a new optimizer would, but reusing this one's arrays: what a replica does
+        at every global iteration, without allocating the state again."""
+        # each run checks its own copy: replicas never share a criterion's state
+        self.stops = copy.deepcopy(_stops.combine(self.parameters.stops))
+        if optimizer_state is None:
+            for value in self.state.values():
+                value[...] = 0
+        else:
+            self.set_state(optimizer_state)
         if data is not None and not hasattr(data, "next_batch"):
-            data = FixedBatch(TrainingSet.of(model, data).rows(slice(None)))
+            data = FixedBatch(TrainingSet.of(self.model, data).rows(slice(None)))
         self.data = data
         self.measure = None
         self.cost, self.hits, self.n_iter = float("inf"), 0.0, 0
+        self._hits_step = None  # the step whose batch ``hits`` scores
         self.diverged = False
+        self.batches = None  # (predictions, labels) of each step, when tracked
+        return self
 
     def set_state(self, state):
         """Restore a state saved from (or averaged over) optimizers of the same algorithm."""
         for key, value in state.items():
             if key not in self.state or np.shape(value) != self.state[key].shape:
                 raise ValueError(f"state entry {key!r} does not fit this {self.rule.name}")
-            self.state[key][...] = value
+            if value is not self.state[key]:
+                self.state[key][...] = value
 
     # --- Hand-written loops -------------------------------------------------------------------
 
@@ -131,20 +148,37 @@ class Optimizer:
             while not self.check_stop():
                 features, targets, labels = self.data.next_batch()
                 cost, self.state = take_step(self.model, (features, targets), self.rule,
-                                             self.state)
+                                             self.state, self._views)
                 if not np.isfinite(cost):  # nothing was updated
                     self.diverged, self.cost = True, cost
                     return
                 self.cost = cost
                 self.n_iter += 1
+                if self.batches is not None:  # what the step predicted: its outputs, unused
+                    self.batches.append((self.model.predicted_values(
+                        self.model.last_output).copy(), labels))
                 if needs_hits:
                     self.hits = self.model.score(features, labels, measure)[0]
                     self._hits_step = self.n_iter
                 yield self.results()
 
+    def batch_score(self):
+        """The score of the steps' own predictions on their batches (before each step's
+        update, with dropout), as Keras reports its training metrics; NaN without steps or
+        when the batches were not tracked."""
+        if not self.batches:
+            return float("nan")
+        predicted = np.concatenate([p for p, _ in self.batches])
+        labels = np.concatenate([l for _, l in self.batches])
+        model = self.model
+        measure = model.check_measure(self.measure)
+        if model.classification:
+            return ClassificationMetrics((predicted, labels), model.n_classes).evaluate(measure)
+        return RegressionMetrics((predicted, labels)).evaluate(measure)
+
     def final_hits(self):
         """The score on the current batch after the last step (computed if not yet known)."""
-        if getattr(self, "_hits_step", None) != self.n_iter and self.data.last is not None:
+        if self._hits_step != self.n_iter and self.data.last is not None:
             features, _, labels = self.data.last
             self.hits = self.model.score(features, labels,
                                          self.model.check_measure(self.measure))[0]
@@ -256,7 +290,7 @@ class OptimizerParameters:
 # --- One replica ------------------------------------------------------------------------------
 
 def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
-             optimizer_state=None, in_place=False):
+             optimizer_state=None, in_place=False, workspace=None):
     """Train one replica of ``model`` on samples of ``data``: the unit of parallel training.
 
     The replica samples mini-batches of ``mini_batch`` examples (class-balanced for
@@ -272,35 +306,47 @@ def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
         seed: int, seeds the sampling and the dropout masks.
         measure: metric of 'hits' (default: the task's).
         optimizer_state: the state to start the algorithm from (``keep_state``).
-        in_place: train ``model`` itself (the engines pass a scratch copy).
+        in_place: train ``model`` itself (the engines pass a scratch copy, or the model).
+        workspace: optional dict the caller keeps for ``model`` across calls (with
+            ``in_place``): the optimizer's arrays are reused rather than allocated at every
+            call, and the result's vectors are then the model's and the optimizer's own,
+            valid until the next call -- the engines' way of training a replica per global
+            iteration without copies. The result is the same.
 
     Returns:
         ReplicaResult (readable as a dict too): 'weights' and 'state' (flat vectors),
         'optimizer_state' (dict of arrays when ``params.keep_state``, else None), 'hits',
-        'cost', 'iterations', 'seed' and 'diverged' (True if the cost became NaN or inf; the
-        weights are then those of the last finite step).
+        'cost', 'iterations', 'seed', 'diverged' (True if the cost became NaN or inf; the
+        weights are then those of the last finite step) and 'batch_score' (the score of the
+        steps' own predictions on their batches, see ``Optimizer.batch_score``).
     """
     params = params if params is not None else OptimizerParameters()
     if not in_place:
-        model = model.copy()
+        model, workspace = model.copy(), None
     training_set = TrainingSet.of(model, data)
     rng = np.random.default_rng(seed)
     model.set_rng(rng)
     balanced = model.classification
     source = (FixedBatch.sampled if params.sampling == "fixed" else SampledBatches)(
         training_set, mini_batch, rng, balanced)
-    minimizer = Minimizer[params.algorithm](model, source, params)
+    minimizer = workspace.get("optimizer") if workspace is not None else None
+    if minimizer is None or minimizer.parameters is not params or minimizer.model is not model:
+        minimizer = Minimizer[params.algorithm](model, parameters=params)
+        if workspace is not None:
+            workspace["optimizer"] = minimizer
+    minimizer.restart(source, optimizer_state)
     minimizer.measure = measure
-    if optimizer_state is not None:
-        minimizer.set_state(optimizer_state)
+    minimizer.batches = []
     for result in minimizer:
         logger.debug("Iterations: %i. Hits on batch: %.6f. Cost: %.6f",
                      result["iterations"], result["hits"], result["cost"])
     needs_hits = params.merge["criter"] != "avg" and params.merge["goal"] == "hits"
     hits = minimizer.final_hits() if needs_hits and not minimizer.diverged else minimizer.hits
+    own = workspace is not None  # the vectors themselves: the caller reads them at once
+    state = minimizer.state if own else {k: v.copy() for k, v in minimizer.state.items()}
     return ReplicaResult(
-        weights=model.get_parameters(), state=model.get_state(),
-        optimizer_state=({k: v.copy() for k, v in minimizer.state.items()}
-                         if params.keep_state else None),
+        weights=model.parameter_vector if own else model.get_parameters(),
+        state=model.state_vector if own else model.get_state(),
+        optimizer_state=state if params.keep_state else None,
         hits=float(hits), cost=float(minimizer.cost), iterations=minimizer.n_iter, seed=seed,
-        diverged=minimizer.diverged)
+        diverged=minimizer.diverged, batch_score=float(minimizer.batch_score()))

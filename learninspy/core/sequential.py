@@ -209,14 +209,16 @@ class Sequential(Inference, Task):
 
     def set_parameters(self, vector):
         """Overwrite all trainable parameters from a flat vector (see :meth:`get_parameters`)."""
-        self.parameter_vector[...] = self._checked_vector(vector, self._params, "parameter")
+        if vector is not self.parameter_vector:  # a replica trained in place gives its own
+            self._params[...] = self._checked_vector(vector, self._params, "parameter")
 
     def get_state(self):
         """A copy of the non-trainable state as a flat vector."""
         return self.state_vector.copy()
 
     def set_state(self, vector):
-        self.state_vector[...] = self._checked_vector(vector, self._state, "state")
+        if vector is not self.state_vector:
+            self._state[...] = self._checked_vector(vector, self._state, "state")
 
     @staticmethod
     def _checked_vector(vector, target, what):
@@ -240,7 +242,7 @@ class Sequential(Inference, Task):
         clone = type(self).__new__(type(self))
         memo[id(self)] = clone
         for key, value in self.__dict__.items():
-            if key in ("_params", "_grads", "_state", "layers"):
+            if key in ("_params", "_grads", "_state", "layers", "last_output"):
                 continue
             setattr(clone, key, copy.deepcopy(value, memo))
         clone.layers = [copy.deepcopy(layer, memo) for layer in self.layers]
@@ -306,10 +308,11 @@ class Sequential(Inference, Task):
             if grad is None:
                 break
 
-    def set_rng(self, rng):
-        """Give every layer the random generator it draws from in training (dropout masks)."""
+    def set_rng(self, rng=None):
+        """Give every layer the random generator it draws from in training (dropout masks);
+        None gives back the model's own, seeded by its seed."""
         for layer in self.layers:
-            layer.rng = rng
+            layer.rng = self._rng if rng is None else rng
 
     def loss_and_gradients(self, x, target_matrix, after_layer=None):
         """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
@@ -326,7 +329,8 @@ class Sequential(Inference, Task):
                 a cost that is not finite returns before any gradient is computed.
         """
         record = self.loss_record
-        output = self.forward(x, training=True)
+        #: the outputs of the last training pass (a scratch array the next one overwrites)
+        self.last_output = output = self.forward(x, training=True)
         cost = record.function(output, target_matrix)
         if after_layer is not None and not np.isfinite(cost):
             return cost

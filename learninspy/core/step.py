@@ -32,7 +32,7 @@ def apply_update(model, rule, state):
     return state
 
 
-def train_step(model, batch, rule, state):
+def train_step(model, batch, rule, state, views=None):
     """One step of training on ``batch``.
 
     Args:
@@ -40,6 +40,7 @@ def train_step(model, batch, rule, state):
         batch: (features, target matrix): what ``model.loss_and_gradients`` takes.
         rule: an update rule (:mod:`learninspy.core.rules`).
         state: the rule's state (``rule.init(model.parameter_vector)`` before the first step).
+        views: unused here; :func:`fused_train_step` takes the same arguments.
 
     Returns:
         (cost, state): the batch's cost before the step, with the penalties, and the rule's
@@ -52,20 +53,28 @@ def train_step(model, batch, rule, state):
     return cost, apply_update(model, rule, state)
 
 
-def fused_train_step(model, batch, rule, state):
+def fused_train_step(model, batch, rule, state, views=None):
     """:func:`train_step`, with each layer updated right after its gradients are computed.
 
     Every update is elementwise, so applying the rule to one layer's segment of the vectors
     at a time computes the same numbers as applying it to all of them at once; only the order
     of the memory traffic changes.
+
+    Args:
+        views: optional dict kept by the caller across steps of the same model and state:
+            each layer's slices of the vectors, made once instead of at every step.
     """
     features, targets = batch
     state["steps"] += 1
+    views = {} if views is None else views
 
     def update_layer(segment):  # the layer's slices of the parameters, gradients and state
-        params = model.parameter_vector[segment]
-        local = {key: value[segment] if value.ndim else value for key, value in state.items()}
-        step, _ = rule.update(model.gradient_vector[segment], local, params)
+        if segment.start not in views:
+            views[segment.start] = (
+                model.parameter_vector[segment], model.gradient_vector[segment],
+                {key: value[segment] if value.ndim else value for key, value in state.items()})
+        params, grads, local = views[segment.start]
+        step, _ = rule.update(grads, local, params)
         params += step
 
     cost = model.loss_and_gradients(features, targets, after_layer=update_layer)

@@ -54,23 +54,34 @@ def class_groups(classes):
 
 
 class _Cursor:
-    """Walks a shuffled permutation of ``indices``, reshuffling when it runs out."""
+    """Walks an order of row indices, each row once per pass; every new pass reshuffles.
 
-    def __init__(self, indices, rng):
-        self.indices, self.rng = indices, rng
-        self.order, self.position = rng.permutation(indices), 0
+    Given an order already shuffled (``walk_from_random_start``), the first pass walks it
+    from a random point, which costs nothing however many rows there are: a sampler made for
+    a few batches never shuffles every row. Otherwise the first pass shuffles too.
+    """
+
+    def __init__(self, order, rng, walk_from_random_start=False):
+        self.rng = rng
+        if walk_from_random_start:
+            self.order, self.position = order, int(rng.integers(len(order)))
+        else:
+            self.order, self.position = rng.permutation(order), 0
+        self.left = len(self.order)  # rows this pass has still to give
 
     def take(self, count):
-        if count <= 0:
-            return self.order[:0]
         parts = []
         while count > 0:
-            if self.position == len(self.order):
-                self.order, self.position = self.rng.permutation(self.indices), 0
-            chunk = self.order[self.position:self.position + count]
-            self.position += len(chunk)
-            count -= len(chunk)
-            parts.append(chunk)
+            if self.left == 0:  # a new pass: its cost is spread over the pass's rows
+                self.order, self.position, self.left = self.rng.permutation(self.order), 0, \
+                    len(self.order)
+            size = min(count, self.left, len(self.order) - self.position)
+            parts.append(self.order[self.position:self.position + size])
+            self.position = (self.position + size) % len(self.order)
+            self.left -= size
+            count -= size
+        if not parts:
+            return self.order[:0]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
@@ -88,17 +99,21 @@ class BatchSampler:
         rng: numpy Generator.
         groups: optional ``class_groups(classes)``, computed once by the caller when it draws
             from the same rows again and again.
+        shuffled: True when ``groups`` are already in a random order (shuffled once for many
+            samplers): then the first pass starts at a random point of each instead of
+            shuffling it, so that making a sampler costs O(classes), not O(n).
     """
 
-    def __init__(self, n, classes=None, rng=None, groups=None):
+    def __init__(self, n, classes=None, rng=None, groups=None, shuffled=False):
         if n < 1:
             raise ValueError("cannot sample mini-batches from an empty data set")
         self.rng = rng if rng is not None else np.random.default_rng()
         if classes is None and groups is None:
-            self._cursors = [_Cursor(np.arange(n), self.rng)]
-        else:
-            groups = class_groups(classes) if groups is None else groups
-            self._cursors = [_Cursor(group, self.rng) for group in groups]
+            groups = [np.arange(n)]
+        elif groups is None:
+            groups = class_groups(classes)
+        self._cursors = [_Cursor(group, self.rng, shuffled) for group in groups]
+        if len(self._cursors) > 1:
             self._turns = _Cursor(np.arange(len(self._cursors)), self.rng)
 
     def sample(self, size):

@@ -1,10 +1,12 @@
-"""The local engine: replicas trained in threads of this process.
+"""The local engine: replicas trained in this process.
 
 Replicas of a large model run in a thread pool, one per core, with each BLAS call limited to
 one thread so that replicas do not oversubscribe the cores; NumPy releases the GIL in its
 heavy operations. Replicas of a small model, whose steps are dominated by Python overhead,
 run one after another with BLAS free to use every core. Either way each replica is
-:func:`~learninspy.core.optimization.optimize` on its own scratch copy of the model.
+:func:`~learninspy.core.optimization.optimize` on a workspace of its own that lives for the
+whole fit, so an iteration allocates nothing; a fit of one replica trains the model itself,
+so it copies nothing either.
 
 A BLAS product can round differently with one thread than with several, so a reproducible
 fit runs every replica with one BLAS thread -- as Spark tasks do -- and its weights are then
@@ -12,7 +14,6 @@ bit-identical whatever the scheduling and whichever engine ran it.
 """
 
 import os
-import queue
 from concurrent.futures import ThreadPoolExecutor
 
 from learninspy._internal.blas import blas_threads
@@ -61,36 +62,35 @@ class _LocalRunner:
         self.training_set, self.job = training_set, job
         self.n_train = len(training_set)
         self.threaded = workers > 1 and model.count_params * job.mini_batch >= THREADING_THRESHOLD
-        self.workers = workers if self.threaded else 1
         self._model = model
-        self._workspaces = queue.SimpleQueue()
-        self._executor = ThreadPoolExecutor(self.workers) if self.threaded else None
+        self._executor = ThreadPoolExecutor(workers) if self.threaded else None
+        self._workspaces = []  # replica r trains workspace r: (model, optimizer arrays)
 
-    def _workspace(self):
-        try:
-            return self._workspaces.get_nowait()
-        except queue.Empty:
-            return self._model.copy()
+    def _workspace(self, replica, replicas):
+        while len(self._workspaces) <= replica:
+            alone = replicas == 1 and not self._workspaces  # one replica: the model itself
+            self._workspaces.append((self._model if alone else self._model.copy(), {}))
+        return self._workspaces[replica]
 
-    def _replica(self, weights, state, optimizer_state, seed):
-        workspace = self._workspace()
-        try:
-            workspace.set_parameters(weights)
-            workspace.set_state(state)
-            job = self.job
-            return optimize(workspace, self.training_set, job.optimizer_params, job.mini_batch,
-                            seed, measure=job.measure, optimizer_state=optimizer_state,
-                            in_place=True)
-        finally:
-            self._workspaces.put(workspace)
+    def _replica(self, model, optimizer_state, seeds, r):
+        workspace, arrays = self._workspace(r, len(seeds))
+        workspace.set_parameters(model.parameter_vector)  # nothing to do for the model itself
+        workspace.set_state(model.state_vector)
+        job = self.job
+        return optimize(workspace, self.training_set, job.optimizer_params, job.mini_batch,
+                        seeds[r], measure=job.measure, optimizer_state=optimizer_state,
+                        in_place=True, workspace=arrays)
 
-    def run(self, weights, state, optimizer_state, seeds):
+    def run(self, model, optimizer_state, seeds):
+        if len(seeds) > 1 and self._workspaces and self._workspaces[0][0] is self._model:
+            self._workspaces.clear()  # the replicas changed in number: own workspaces now
         threaded = self._executor is not None and len(seeds) > 1
         with blas_threads(1 if threaded or self.job.reproducible else None):
             if not threaded:
-                return [self._replica(weights, state, optimizer_state, s) for s in seeds]
+                return [self._replica(model, optimizer_state, seeds, r)
+                        for r in range(len(seeds))]
             return list(self._executor.map(
-                lambda s: self._replica(weights, state, optimizer_state, s), seeds))
+                lambda r: self._replica(model, optimizer_state, seeds, r), range(len(seeds))))
 
     def score_train(self, model, measure):
         return model.score(self.training_set.features, self.training_set.labels, measure)[0]
@@ -98,3 +98,4 @@ class _LocalRunner:
     def close(self):
         if self._executor is not None:
             self._executor.shutdown()
+        self._model.set_rng()  # dropout outside fit draws from the model's seed again

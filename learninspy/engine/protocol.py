@@ -10,8 +10,6 @@ contract tests, which check that it trains bit for bit as the local engine does.
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Protocol, Sequence
 
-import numpy as np
-
 from learninspy.core.merging import ReplicaResult
 
 __all__ = ["ReplicaJob", "Runner", "Engine", "Scorer"]
@@ -44,9 +42,12 @@ class Runner(Protocol):
     #: number of training examples
     n_train: int
 
-    def run(self, weights: np.ndarray, state: np.ndarray, optimizer_state: Optional[dict],
+    def run(self, model, optimizer_state: Optional[dict],
             seeds: Sequence[int]) -> list[ReplicaResult]:
-        """Train one replica per seed from these vectors; results in the order of ``seeds``."""
+        """Train one replica per seed from the model's current weights and state (and
+        ``optimizer_state``); results in the order of ``seeds``. The results' vectors may be
+        the runner's own arrays (the model's, for a replica trained in place): they are read
+        before the next run."""
 
     def score_train(self, model, measure: str) -> float:
         """``model``'s score on the whole training data."""

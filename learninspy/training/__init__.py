@@ -5,11 +5,13 @@ Training builds on the engines (:mod:`learninspy.engine`), which run the replica
 iteration, and on the core, which defines one replica's steps.
 """
 
-from learninspy.training.callbacks import Callback, HistoryRecorder, KeepBest, StopWhen
+from learninspy.training.callbacks import (Callback, FullPassTrainScore, HistoryRecorder,
+                                           Interruptible, KeepBest, StopWhen)
 from learninspy.training.checkpoint import Checkpoint
 from learninspy.training.fit import TrainingDivergedError, fit
 from learninspy.training.loop import BestModel, FitLoop
 from learninspy.training.progress import Progress
 
 __all__ = ["fit", "TrainingDivergedError", "Callback", "HistoryRecorder", "KeepBest",
-           "StopWhen", "Checkpoint", "Progress", "FitLoop", "BestModel"]
+           "StopWhen", "Interruptible", "FullPassTrainScore", "Checkpoint", "Progress",
+           "FitLoop", "BestModel"]

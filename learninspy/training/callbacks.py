@@ -29,7 +29,7 @@ from learninspy.core.stops import Criterion, combine
 from learninspy.training.loop import BestModel
 
 __all__ = ["Callback", "CallbackList", "HistoryRecorder", "KeepBest", "StopWhen",
-           "Interruptible"]
+           "Interruptible", "FullPassTrainScore", "TRAIN_SCORES"]
 
 
 class Callback:
@@ -85,13 +85,25 @@ class CallbackList:
         self._call("on_fit_interrupted", loop, reversed(self.callbacks))
 
 
+#: How a fit's training score is had (``fit(train_score=...)``).
+TRAIN_SCORES = ("batches", "full pass")
+
+
+class FullPassTrainScore(Callback):
+    """Scores the model on the whole training set at every evaluation and at the end, a pass
+    over it, instead of reporting the replicas' scores on their batches."""
+
+    def on_fit_begin(self, loop):
+        loop.train_kind = "full pass"
+
+
 class HistoryRecorder(Callback):
     """Keeps ``model.history``: one row per iteration (its cost, the scores when the model was
     evaluated, the seconds since the start) and, at the end, the final scores."""
 
     def on_fit_begin(self, loop):
         if loop.iteration == 0:  # a resumed fit continues the checkpoint's history
-            loop.model.history = History(loop.measure)
+            loop.model.history = History(loop.measure, loop.train_kind)
 
     def on_iteration_end(self, loop):
         loop.model.history.append(loop.iteration, loop.info["cost"], loop.train_score,

@@ -23,7 +23,8 @@ from learninspy.core.stops import AchieveTolerance, MaxIterations, combine, max_
 from learninspy.engine import get_engine
 from learninspy.engine.protocol import ReplicaJob
 from learninspy.metrics import LOWER_IS_BETTER, higher_is_better
-from learninspy.training.callbacks import CallbackList, HistoryRecorder, KeepBest, StopWhen
+from learninspy.training.callbacks import (TRAIN_SCORES, CallbackList, FullPassTrainScore,
+                                           HistoryRecorder, KeepBest, StopWhen)
 from learninspy.training.checkpoint import Checkpoint
 from learninspy.training.loop import FitLoop
 from learninspy.training.progress import Progress
@@ -43,7 +44,7 @@ def replica_seed(base, iteration, replica):
 def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, measure=None,
         stops=None, optimizer_params=None, reproducible=False, keep_best=False, *,
         engine=None, verbose=0, checkpoint=None, checkpoint_every=10, resume=False,
-        callbacks=()):
+        train_score="batches", callbacks=()):
     """Fit ``model`` on ``train``, validating on ``valid``.
 
     * In each global iteration, ``parallelism`` replicas of the model are trained
@@ -91,6 +92,12 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
         resume: True continues from the checkpoint at ``checkpoint`` if the file exists (else
             starts afresh): called with the same arguments, the fit ends with the weights an
             uninterrupted fit ends with.
+        train_score: what the training score is: 'batches' (default), the score of the
+            replicas' own predictions on the batches they trained on, as Keras reports it,
+            at no cost; or 'full pass', the model's score on the whole training set, a pass
+            over it at every evaluation and at the end (a
+            :class:`~learninspy.training.callbacks.FullPassTrainScore` callback). The
+            history's ``train_kind`` says which.
         callbacks: more callbacks (:class:`~learninspy.training.callbacks.Callback`, or stop
             criteria), called after the ones the arguments above ask for.
 
@@ -123,7 +130,11 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
         stops = [MaxIterations(5), AchieveTolerance(0.95, key="hits")]
     stop = combine(stops)
     measure = model.check_measure(measure)
-    callbacks = CallbackList([progress, HistoryRecorder()] + ([KeepBest()] if keep_best else [])
+    if train_score not in TRAIN_SCORES:
+        raise ValueError(f"train_score must be one of {list(TRAIN_SCORES)}, got {train_score!r}")
+    callbacks = CallbackList([progress] + ([FullPassTrainScore()] if train_score == "full pass"
+                                           else []) + [HistoryRecorder()]
+                             + ([KeepBest()] if keep_best else [])
                              + ([Checkpoint(checkpoint, checkpoint_every, resume)]
                                 if checkpoint is not None else [])
                              + [StopWhen(stop), *callbacks])
@@ -171,13 +182,15 @@ def _naming(data_set):
 def _iteration(loop, runner, optimizer_params, valid_iters, callbacks):
     """One global iteration: train the replicas, merge them, score the model when due."""
     model = loop.model
-    weights, state = model.get_parameters(), model.get_state()
-    loop.finished = (loop.iteration, weights, state, loop.optimizer_state, dict(loop.info),
-                     loop.best, dict(loop.last_scores))
+    # what to go back to if the iteration is interrupted (a replica may train the model itself)
+    loop.finished = (loop.iteration, model.get_parameters(), model.get_state(),
+                     None if loop.optimizer_state is None else
+                     {key: value.copy() for key, value in loop.optimizer_state.items()},
+                     dict(loop.info), loop.best, dict(loop.last_scores))
     loop.iteration = iteration = loop.iteration + 1
     callbacks.on_iteration_begin(loop)
     seeds = [replica_seed(loop.base_seed, iteration, r) for r in range(loop.replicas)]
-    loop.results = runner.run(weights, state, loop.optimizer_state, seeds)
+    loop.results = runner.run(model, loop.optimizer_state, seeds)
     _check_finite(loop.results, iteration)
     merged = merge_models(loop.results, optimizer_params.merge["criter"],
                           optimizer_params.merge["goal"], loop.higher_is_better)
@@ -192,7 +205,7 @@ def _iteration(loop, runner, optimizer_params, valid_iters, callbacks):
     loop.evaluated = (iteration - 1) % valid_iters == 0
     loop.train_score = loop.valid_score = float("nan")
     if loop.evaluated:
-        loop.train_score = loop.score_train(model, loop.measure)
+        loop.train_score = loop.training_score()
         loop.valid_score = loop.score_valid(model, loop.measure)
         loop.info["hits"] = loop.valid_score
         loop.last_scores = {"train": loop.train_score, "valid": loop.valid_score}

@@ -2,6 +2,8 @@
 
 import contextlib
 import time
+
+import numpy as np
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -30,6 +32,8 @@ class FitLoop:
         replicas: replicas trained per iteration; mini_batch: their batch size.
         measure: the name of the scores; higher_is_better: whether a higher one is better.
         max_iterations: the iteration limit the stop criteria imply, or None.
+        train_kind: how the training score is had: 'batches' (the replicas' batch scores,
+            the default) or 'full pass' (a pass over the training data).
         base_seed: seeds every replica of the fit (see ``fit.replica_seed``).
         iteration: the iteration running (or last finished), 1, 2, ...; 0 before the first.
         info: what stop criteria see -- 'iterations', 'hits' (the last validation score) and
@@ -56,6 +60,7 @@ class FitLoop:
     score_valid: Callable
     base_seed: int
     max_iterations: Optional[int] = None
+    train_kind: str = "batches"
     iteration: int = 0
     info: dict = field(default_factory=lambda: {"iterations": 0, "hits": 0.0,
                                                 "cost": float("inf")})
@@ -81,10 +86,21 @@ class FitLoop:
         """Whether ``score`` beats ``reference`` for this fit's measure (NaN never does)."""
         return score > reference if self.higher_is_better else score < reference
 
+    def training_score(self):
+        """The training score of this iteration: by default the mean of the replicas' batch
+        scores -- their predictions on the batches they trained on, as Keras reports
+        training metrics, at no cost -- or, with ``train_kind`` 'full pass', the model's
+        score on the whole training set (a pass over it)."""
+        if self.train_kind == "full pass":
+            return self.score_train(self.model, self.measure)
+        return float(np.mean([result.batch_score for result in self.results])) \
+            if self.results else float("nan")
+
     def final_scores(self):
-        """The scores of the model as it ends the fit, {'train': ..., 'valid': ...}: computed
-        on first call, once every callback that changes the model is done."""
+        """The scores of the fit's end, {'train': ..., 'valid': ...}: the training score as
+        :meth:`training_score` reports it, the validation score of the model as it ends the
+        fit; computed on first call, once every callback that changes the model is done."""
         if self._final is None:
-            self._final = {"train": self.score_train(self.model, self.measure),
+            self._final = {"train": self.training_score(),
                            "valid": self.score_valid(self.model, self.measure)}
         return self._final

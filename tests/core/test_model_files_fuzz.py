@@ -118,7 +118,7 @@ def _replace(header, path, value):
     target[path[-1]] = value
 
 
-FUZZ = settings(max_examples=40, deadline=None,
+FUZZ = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 KINDS = st.sampled_from(sorted(FILES))
 

@@ -114,8 +114,9 @@ class _Runner:
         self._job, self._blas = job, 1 if job.reproducible else task_cpus(context)
         self._replicas = None
 
-    def run(self, weights, state, optimizer_state, seeds):
-        current = self.context.broadcast((weights, state, optimizer_state))
+    def run(self, model, optimizer_state, seeds):
+        current = self.context.broadcast((model.get_parameters(), model.get_state(),
+                                          optimizer_state))
         try:
             for attempt in (1, 2):
                 task = partial(_train, model=self._model, current=current, data=self._source,

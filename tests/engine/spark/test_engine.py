@@ -321,3 +321,21 @@ def test_a_small_cnn_trains_on_spark_as_locally():
     local, spark = fit("local"), fit("spark")
     assert np.array_equal(local.get_parameters(), spark.get_parameters())
     assert spark.evaluate(test, measure="Accuracy") >= 0.8  # 200 unseen digits; chance is 0.1
+
+
+def test_an_evaluation_on_spark_data_reads_the_validation_data_only(sc, iris_scaled,
+                                                                    monkeypatch):
+    from learninspy.engine.spark import engine
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    train, valid = (DistributedLabeledDataSet(part, sc) for part in iris_scaled)
+
+    def no_pass(*args):
+        raise AssertionError("a pass over the training data")
+
+    monkeypatch.setattr(engine._FilesRunner, "score_train", no_pass)
+    network = NeuralNetwork(NetworkParameters([4, 8, 3], seed=1))
+    network.fit(train, valid, mini_batch=16, parallelism=2, valid_iters=2,
+                stops=[criterion["MaxIterations"](4)], optimizer_params=_adam(0.02, 5))
+    assert network.history.train_kind == "batches"
+    assert not np.isnan(network.history.final["train"])
+    assert network.history.final["valid"] == network.evaluate(valid)

@@ -56,12 +56,32 @@ class NeuralNetwork(Sequential):
 
     @staticmethod
     def _initial_layers(params):
-        units, rng = params.units_layers, np.random.default_rng(params.seed)
-        layers = [NeuralLayer(units[i], units[i + 1], params.activation[i + 1], rng=rng)
-                  for i in range(len(units) - 2)]
-        output = ClassificationLayer if params.classification else RegressionLayer
-        layers.append(output(units[-2], units[-1], params.activation[-1], rng=rng))
-        return layers
+        """The layers of a new network, with learninspy 0.1's initial weights for its seed.
+
+        As in 0.1, one ``numpy.random.RandomState(params.seed)`` draws every layer's weights in
+        turn, from the input to the output, each as an (n_out, n_in) matrix: uniform in
+        +-sqrt(6 / (n_in + n_out)) for a Tanh layer, four times that range for a Sigmoid one,
+        else normal with variance 2 / n_in (see
+        :func:`~learninspy.core.layers.dense.neural_layer_weights`); each matrix is stored
+        transposed, W being (n_in, n_out) here. A regression output is drawn for its own
+        activation, a classification output (a softmax) for the activation of the layer
+        below it. Biases start at zero. The stream restarts at every construction, so the same
+        parameters always give the same weights; ``reproducible=True`` fits then start from
+        them.
+        """
+        units, seed = params.units_layers, params.seed
+        if seed is not None and not 0 <= int(seed) < 2 ** 32:
+            raise ValueError(f"seed must be None or an integer in [0, 2**32), got {seed!r}")
+        rng, dtype = np.random.RandomState(seed), params.dtype
+        layers = [NeuralLayer(units[i], units[i + 1], params.activation[i + 1], rng=rng,
+                              dtype=dtype) for i in range(len(units) - 2)]
+        if params.classification:
+            output = ClassificationLayer(units[-2], units[-1], params.activation[-2], rng=rng,
+                                         dtype=dtype)
+        else:
+            output = RegressionLayer(units[-2], units[-1], params.activation[-1], rng=rng,
+                                     dtype=dtype)
+        return layers + [output]
 
     @staticmethod
     def _checked_layers(params, layers):

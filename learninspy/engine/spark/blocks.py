@@ -227,6 +227,7 @@ def part_of(i, parts):
 
 def to_lines(block):
     X, y = block
+    y = y.reshape(len(y), -1)[:, 0]  # one label per row, shaped (n,) or (n, 1)
     text = io.StringIO()
     np.savetxt(text, X, delimiter=",", fmt="%.9g")  # 9 digits: float32 round-trips exactly
     return [f"{row},{float(label)!r}" for row, label in zip(text.getvalue().splitlines(), y)]

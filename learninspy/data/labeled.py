@@ -5,7 +5,9 @@ Wherever a data set is expected (``fit``, ``evaluate``, ``cost_overall``, ...) l
 * a :class:`LabeledDataSet`;
 * a pair ``(X, y)``: features of shape (n, n_features) and labels or targets of n rows;
 * a list of labeled points: objects with ``.features`` and ``.label``, such as pyspark's
-  ``LabeledPoint`` or this module's own :class:`LabeledPoint`, usable without Spark.
+  ``LabeledPoint`` or this module's own :class:`LabeledPoint`, usable without Spark; or of
+  pairs ``(label, features)`` as learninspy 0.1 took them (or ``(features, label)``: a number
+  beside a vector is the label, see :func:`pair_fields`).
 
 :func:`to_arrays` turns any of them into a pair of NumPy arrays.
 
@@ -16,6 +18,7 @@ uses the interface -- the scalers, :class:`~learninspy.data.pca.PCA` -- works on
 """
 
 import abc
+import numbers
 import os
 
 import numpy as np
@@ -25,7 +28,8 @@ from learninspy.data import tables
 from learninspy.data.sampling import split_rows
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
-           "to_arrays", "split_label_column", "column_statistics", "is_distributed", "one_hot"]
+           "to_arrays", "split_label_column", "column_statistics", "is_distributed", "one_hot",
+           "pair_fields", "label_data"]
 
 
 class LabeledPoint:
@@ -59,6 +63,15 @@ def one_hot(indices, n_classes, dtype=np.float64):
     matrix = np.zeros((len(indices), n_classes), dtype=dtype)
     matrix[np.arange(len(indices)), indices] = 1
     return matrix
+
+
+def label_data(data, labels):
+    """A list of :class:`LabeledPoint`, one per row of ``data`` with its label: learninspy
+    0.1's way to label features (e.g. an autoencoder's codes)."""
+    features = np.asarray(data)
+    if len(features) != len(labels):
+        raise ValueError(f"data has {len(features)} rows but labels has {len(labels)}")
+    return [LabeledPoint(label, row) for row, label in zip(features, labels)]
 
 
 def label_to_vector(label, n_classes):
@@ -155,8 +168,9 @@ class LocalLabeledDataSet(LabeledDataSet):
     """A labeled data set held in memory as two NumPy arrays.
 
     Args:
-        data: a pair ``(X, y)``, a list of labeled points, another LabeledDataSet, the path of
-            a text file (see :meth:`load_file`), or None for an empty data set.
+        data: a pair ``(X, y)``, a list of labeled points or of ``(label, features)`` pairs,
+            another LabeledDataSet, the path of a text file (see :meth:`load_file`), or None
+            for an empty data set.
         dtype: dtype of the features (float32 by default, as training uses).
         pos_label: for a file, the column holding the label (-1: the last one).
 
@@ -285,11 +299,55 @@ def _is_point(item):
     return hasattr(item, "features") and hasattr(item, "label")
 
 
+def _is_scalar(value):
+    if isinstance(value, (numbers.Number, np.generic)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return False
+    try:
+        return np.ndim(_vector(value)) == 0
+    except ValueError:  # a ragged sequence is no number
+        return False
+
+
+def pair_fields(pair, where="the pair"):
+    """(features, label) of a pair given in either order, the same everywhere a pair is read.
+
+    A number beside a vector is the label: ``(label, features)``, learninspy 0.1's order, and
+    ``(features, label)`` both read as meant. Two vectors are ``(features, targets)`` (0.1's
+    labels were always numbers). Two numbers would be read differently by 0.1 and by
+    learninspy, so they are refused rather than guessed.
+
+    Raises:
+        ValueError: the pair holds two numbers; the message names ``where``.
+    """
+    first, second = pair
+    if _is_scalar(first):
+        if _is_scalar(second):
+            raise ValueError(f"{where} is two numbers, {first!r} and {second!r}: which one is the "
+                             "label is ambiguous (learninspy 0.1 read (label, features), "
+                             "learninspy reads (features, label)); give the features as a "
+                             "vector, e.g. ([x], label), or a LabeledPoint(label, [x])")
+        return second, first
+    return first, second
+
+
+def _row(item, index):
+    """(features, label) of item ``index`` of a list: a labeled point or a pair."""
+    if _is_point(item):
+        return item.features, item.label
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        return pair_fields(item, f"item {index} of the data")
+    raise TypeError(f"item {index} of the data is a {type(item).__name__}, not a labeled point "
+                    "(an object with .features and .label) or a (label, features) pair")
+
+
 def to_arrays(data, dtype=np.float32):
     """Features and labels of ``data`` as arrays.
 
     Args:
-        data: a LabeledDataSet, a pair ``(X, y)`` or a list of labeled points.
+        data: a LabeledDataSet, a pair ``(X, y)``, or a list of labeled points or of
+            ``(label, features)`` pairs.
         dtype: dtype of the returned features.
 
     Returns:
@@ -298,7 +356,8 @@ def to_arrays(data, dtype=np.float32):
 
     Raises:
         TypeError: ``data`` is none of the accepted forms.
-        ValueError: features and labels disagree in length, or rows differ in width.
+        ValueError: features and labels disagree in length, rows differ in width, or a pair
+            holds two numbers (see :func:`pair_fields`).
     """
     if isinstance(data, LabeledDataSet):
         if data.is_distributed:
@@ -309,21 +368,19 @@ def to_arrays(data, dtype=np.float32):
         X, y = data
     elif isinstance(data, (list, tuple)) or (hasattr(data, "__iter__")
                                              and not hasattr(data, "shape")):
-        points = list(data)
-        if not all(_is_point(p) for p in points):
-            bad = next(i for i, p in enumerate(points) if not _is_point(p))
-            raise TypeError(f"item {bad} of the data is a {type(points[bad]).__name__}, not a "
-                            "labeled point (an object with .features and .label)")
+        rows = [_row(item, i) for i, item in enumerate(data)]
         try:
-            X = np.array([np.asarray(_vector(p.features), dtype=dtype).ravel() for p in points],
+            X = np.array([np.asarray(_vector(f), dtype=dtype).ravel() for f, _ in rows],
                          dtype=dtype)
         except ValueError:
-            widths = [np.size(_vector(p.features)) for p in points]
-            bad = next(i for i, w in enumerate(widths) if w != widths[0])
+            widths = [np.size(_vector(f)) for f, _ in rows]
+            bad = next((i for i, w in enumerate(widths) if w != widths[0]), None)
+            if bad is None:
+                raise
             raise ValueError(f"labeled point {bad} has {widths[bad]} features, point 0 has "
                              f"{widths[0]}") from None
-        y = np.array([p.label for p in points], dtype=float)
-        if len(points) == 0:
+        y = np.array([label for _, label in rows], dtype=float)
+        if len(rows) == 0:
             X = X.reshape(0, 0)
     else:
         raise TypeError("data must be a LabeledDataSet, a pair (X, y) or a list of labeled "

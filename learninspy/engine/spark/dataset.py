@@ -6,7 +6,8 @@ one pair ``(X, y)`` -- X an (n, d) float32 matrix, y the n labels as float64, of
 per row, and the same blocks serve training, evaluation, statistics and saving.
 
 A data set is built from an RDD of labeled points (pyspark's ``LabeledPoint`` or learninspy's)
-or of ``(features, label)`` pairs; a Spark DataFrame with a features column (ML ``Vector`` or
+or of pairs, ``(features, label)`` or learninspy 0.1's ``(label, features)`` (read as local
+data reads them: ``learninspy.data.labeled.pair_fields``); a Spark DataFrame with a features column (ML ``Vector`` or
 array of numbers) and a numeric label column, names configurable; local data (anything
 ``learninspy.data.labeled.to_arrays`` takes) and a context; or a text file on any path Spark
 reads. Building it runs one Spark job, which caches the blocks and checks their structure
@@ -68,7 +69,8 @@ class DistributedLabeledDataSet(LabeledDataSet):
     """A labeled data set whose rows Spark holds, as cached NumPy blocks.
 
     Args:
-        data: an RDD of labeled points or of ``(features, label)`` pairs; a DataFrame; a path
+        data: an RDD of labeled points or of ``(features, label)`` (or ``(label, features)``)
+            pairs; a DataFrame; a path
             of a text table (see :meth:`load_file`); local data (a LabeledDataSet, a pair
             ``(X, y)``, a list of labeled points), dealt to ``num_partitions`` partitions row by
             row (row i to partition i mod P), so that every partition is a sample of the whole;

@@ -7,7 +7,7 @@ Wherever a data set is expected (``fit``, ``evaluate``, ``cost_overall``, ...) l
 * a list of labeled points: objects with ``.features`` and ``.label``, such as pyspark's
   ``LabeledPoint`` or this module's own :class:`LabeledPoint`, usable without Spark; or of
   pairs ``(label, features)`` as learninspy 0.1 took them (or ``(features, label)``: a number
-  beside a vector is the label, see :func:`pair_fields`).
+  beside a vector is the label, see :func:`~learninspy.data.pairs.pair_fields`).
 
 :func:`to_arrays` turns any of them into a pair of NumPy arrays.
 
@@ -18,18 +18,18 @@ uses the interface -- the scalers, :class:`~learninspy.data.pca.PCA` -- works on
 """
 
 import abc
-import numbers
 import os
 
 import numpy as np
 
 from learninspy._internal.checks import is_integer
 from learninspy.data import tables
+from learninspy.data.pairs import pair_fields
 from learninspy.data.sampling import split_rows
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
            "to_arrays", "split_label_column", "column_statistics", "is_distributed", "one_hot",
-           "pair_fields", "label_data"]
+           "label_data"]
 
 
 class LabeledPoint:
@@ -104,6 +104,9 @@ class LabeledDataSet(abc.ABC):
     def shape(self):
         """tuple (number of rows, number of features)."""
 
+    rows = property(lambda self: self.shape[0], doc="Number of rows (learninspy 0.1's name).")
+    cols = property(lambda self: self.shape[1], doc="Number of features (0.1's name).")
+
     @abc.abstractmethod
     def collect(self):
         """The whole data set as a list of :class:`LabeledPoint`."""
@@ -173,19 +176,27 @@ class LocalLabeledDataSet(LabeledDataSet):
             for an empty data set.
         dtype: dtype of the features (float32 by default, as training uses).
         pos_label: for a file, the column holding the label (-1: the last one).
+        label_column: for a file, the label's column by name instead, 'first' or 'last' (see
+            :func:`learninspy.data.tables.label_position`).
+
+    An RDD or a distributed data set is collected, as learninspy 0.1 did. Like 0.1's list of
+    labeled points, the data set iterates over its rows as :class:`LabeledPoint`, and
+    ``data[i]`` is row i while ``data[a:b]`` (or an array of rows) is a LocalLabeledDataSet.
 
     >>> data = LocalLabeledDataSet(([[1.0, 2.0], [3.0, 4.0]], [0, 1]))
     >>> data.shape
     (2, 2)
     """
 
-    def __init__(self, data=None, dtype=np.float32, pos_label=-1):
+    def __init__(self, data=None, dtype=np.float32, pos_label=-1, label_column=None):
         self.dtype = np.dtype(dtype)
         if isinstance(data, (str, os.PathLike)):
-            self.load_file(data, pos_label)
+            self.load_file(data, pos_label, label_column=label_column)
         elif data is None:
             self.features, self.labels = np.zeros((0, 0), self.dtype), np.zeros(0)
         else:
+            if is_distributed(data) and hasattr(data, "collect"):
+                data = data.collect()
             self.features, self.labels = to_arrays(data, dtype=self.dtype)
 
     @property
@@ -198,11 +209,21 @@ class LocalLabeledDataSet(LabeledDataSet):
     def collect(self):
         return [LabeledPoint(label, row) for row, label in zip(self.features, self.labels)]
 
+    data = property(collect, doc="The rows as a list of LabeledPoint (learninspy 0.1's name).")
+
+    def __iter__(self):
+        return (LabeledPoint(label, row) for row, label in zip(self.features, self.labels))
+
+    def __getitem__(self, index):
+        if is_integer(index):
+            return LabeledPoint(self.labels[index], self.features[index])
+        return LocalLabeledDataSet((self.features[index], self.labels[index]), dtype=self.dtype)
+
     def split_data(self, fractions, seed=123, balanced=False):
         return [LocalLabeledDataSet((self.features[rows], self.labels[rows]), dtype=self.dtype)
                 for rows in split_rows(self.labels, fractions, seed, balanced)]
 
-    def load_file(self, path, pos_label=-1, format="auto"):
+    def load_file(self, path, pos_label=-1, format="auto", label_column=None):
         """Replace the contents with a text file's; returns the data set.
 
         Args:
@@ -210,12 +231,16 @@ class LocalLabeledDataSet(LabeledDataSet):
                 (see :func:`learninspy.data.tables.read_table`).
             pos_label: int, the column holding the label (-1: the last one).
             format: 'auto' or a key of :data:`learninspy.data.tables.FORMATS`.
+            label_column: the label's column by name, 'first' (where learninspy 0.1 wrote
+                it) or 'last' (where learninspy writes it), or an index, instead of
+                ``pos_label``.
 
         Raises:
             FileNotFoundError: no such file.
             ValueError: a malformed line (the message names the file and the line) or a
                 ``pos_label`` outside the columns.
         """
+        pos_label = tables.label_position(pos_label, label_column)
         features, self.labels = split_label_column(tables.read_table(path, format), pos_label,
                                                    os.fspath(path))
         self.features = features.astype(self.dtype)
@@ -299,39 +324,6 @@ def _is_point(item):
     return hasattr(item, "features") and hasattr(item, "label")
 
 
-def _is_scalar(value):
-    if isinstance(value, (numbers.Number, np.generic)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return False
-    try:
-        return np.ndim(_vector(value)) == 0
-    except ValueError:  # a ragged sequence is no number
-        return False
-
-
-def pair_fields(pair, where="the pair"):
-    """(features, label) of a pair given in either order, the same everywhere a pair is read.
-
-    A number beside a vector is the label: ``(label, features)``, learninspy 0.1's order, and
-    ``(features, label)`` both read as meant. Two vectors are ``(features, targets)`` (0.1's
-    labels were always numbers). Two numbers would be read differently by 0.1 and by
-    learninspy, so they are refused rather than guessed.
-
-    Raises:
-        ValueError: the pair holds two numbers; the message names ``where``.
-    """
-    first, second = pair
-    if _is_scalar(first):
-        if _is_scalar(second):
-            raise ValueError(f"{where} is two numbers, {first!r} and {second!r}: which one is the "
-                             "label is ambiguous (learninspy 0.1 read (label, features), "
-                             "learninspy reads (features, label)); give the features as a "
-                             "vector, e.g. ([x], label), or a LabeledPoint(label, [x])")
-        return second, first
-    return first, second
-
-
 def _row(item, index):
     """(features, label) of item ``index`` of a list: a labeled point or a pair."""
     if _is_point(item):
@@ -357,7 +349,7 @@ def to_arrays(data, dtype=np.float32):
     Raises:
         TypeError: ``data`` is none of the accepted forms.
         ValueError: features and labels disagree in length, rows differ in width, or a pair
-            holds two numbers (see :func:`pair_fields`).
+            holds two numbers (see :func:`~learninspy.data.pairs.pair_fields`).
     """
     if isinstance(data, LabeledDataSet):
         if data.is_distributed:

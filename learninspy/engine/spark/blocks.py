@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from learninspy.data.labeled import LabeledPoint, pair_fields, split_label_column
+from learninspy.data.labeled import LabeledPoint, split_label_column
+from learninspy.data.pairs import pair_fields
 from learninspy.data.splits import split_data
 from learninspy.data.tables import is_number  # read_table's rule for headers
 
@@ -238,6 +239,12 @@ def to_lines(block):
     text = io.StringIO()
     np.savetxt(text, X, delimiter=",", fmt="%.9g")  # 9 digits: float32 round-trips exactly
     return [f"{row},{float(label)!r}" for row, label in zip(text.getvalue().splitlines(), y)]
+
+
+def undealt(parts):
+    """The rows of parts dealt row by row (row i to part i mod P), in their first order."""
+    return [part[j] for j in range(max(map(len, parts), default=0)) for part in parts
+            if j < len(part)]
 
 
 def to_points(block):

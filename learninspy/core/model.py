@@ -9,9 +9,12 @@ the parameters live in modules of their own; this module gathers them, as learni
 API has them.
 """
 
+import math
+
 import numpy as np
 
 from learninspy.core import stops as _stops
+from learninspy.core.history import History
 from learninspy.core.layers.dropout import Dropout, check_ratio
 from learninspy.core.network_parameters import SEARCHABLE, NetworkParameters, as_list
 from learninspy.core.neural_layer import ClassificationLayer, NeuralLayer, RegressionLayer
@@ -197,17 +200,41 @@ class NeuralNetwork(Sequential):
             layer.update(sw, sb)
         return self
 
+    # --- The learning history as lists, as learninspy 0.1 kept it --------------------------
+
+    def _history_series(series):
+        def read(self):
+            return list(getattr(self.history, f"hits_{series}" if series != "epochs" else
+                                series)) if self.history is not None else []
+
+        def write(self, values):
+            if self.history is None:
+                self.history = History()
+            self.history.set_evaluated(series, values)
+        what = {"train": "training scores", "valid": "validation scores",
+                "epochs": "iterations"}[series]
+        return property(read, write, doc=f"The {what} of the evaluated iterations of the last "
+                        "fit, a list (``history``'s); assigning one sets them in ``history``, "
+                        "which ``check_stop`` reads.")
+
+    hits_train = _history_series("train")
+    hits_valid = _history_series("valid")
+    epochs = _history_series("epochs")
+    del _history_series
+
     def check_stop(self, epochs, criterions, check_all=False):
-        """Whether training should stop, from the stop criteria and the fit so far.
+        """Whether training should stop, from the stop criteria and the fit so far: the last
+        validation score (``hits_valid[-1]``, 0.0 before any) and the last cost.
 
         Args:
             epochs: int, iterations done.
             criterions: list of criteria from ``stops`` (or one composed criterion).
             check_all: True to stop when all hold (AND), False when any does (OR).
         """
-        hits = self.history.last_valid if self.history is not None else 0.0
-        cost = self.history.cost[-1] if self.history is not None and self.history.cost \
-            else float("inf")
+        hits = self.hits_valid[-1] if self.hits_valid else 0.0
+        costs = [c for c in self.history.cost if math.isfinite(c)] \
+            if self.history is not None else []
+        cost = costs[-1] if costs else float("inf")
         return _stops.check(criterions, {"iterations": epochs, "hits": hits, "cost": cost},
                             check_all)
 

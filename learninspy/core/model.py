@@ -10,6 +10,7 @@ API has them.
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -124,6 +125,19 @@ class NeuralNetwork(Sequential):
     @property
     def num_layers(self):
         return len(self.list_layers)
+
+    def __iter__(self):
+        """``best_model, best_hits = search.fit(...)``, learninspy 0.1's unpacking of the
+        result of ``RandomSearch.fit``, which now returns the best model alone: the model and
+        its test score, with a DeprecationWarning. Any other model is not iterable."""
+        result = getattr(self, "search_result", None)
+        if result is None:
+            raise TypeError(f"{type(self).__name__} object is not iterable")
+        warnings.warn("RandomSearch.fit returns the best model (chosen by its validation "
+                      "score); learninspy 0.1 returned (best_model, best_hits), chosen by the "
+                      "test score. Write best = search.fit(...), and read the test score in "
+                      "search.results.best['test']", DeprecationWarning, stacklevel=2)
+        return iter((self, result["test"]))
 
     # --- Documented configuration setters -----------------------------------------------------
 

@@ -161,7 +161,8 @@ class StackedAutoencoder(NeuralNetwork):
 
     ``fit`` trains one :class:`AutoEncoder` per hidden layer -- each on the codes of the one
     below, with a linear decoder -- copies its encoder into the network, and trains the softmax
-    layer on top on the last codes. ``finetune`` then trains the whole network with labels.
+    layer on top on the last codes, starting from zero weights. ``finetune`` then trains the
+    whole network with labels.
 
     Args:
         params: NetworkParameters of the whole network, e.g. units_layers=[784, 256, 128, 10]
@@ -230,6 +231,12 @@ class StackedAutoencoder(NeuralNetwork):
                                               strength_l1=params.strength_l1,
                                               strength_l2=params.strength_l2,
                                               seed=params.seed + len(units), dtype=params.dtype))
+        # The softmax on top is a logistic regression on the codes: it starts from zero weights
+        # (no class favoured). Random weights drawn for ReLU units, on codes as large as the
+        # unscaled inputs, start it saturated on whichever class the draw favours, and the
+        # small first steps of an optimizer started afresh each iteration (Adadelta's) cannot
+        # move it away: the pre-trained score was then decided by the draw.
+        top.list_layers[0].params["w"][...] = 0
         top.fit(codes_train, codes_valid, measure=measure, **fit_options)
         self.list_layers[-1].params["w"][...] = top.list_layers[0].params["w"]
         self.list_layers[-1].params["b"][...] = top.list_layers[0].params["b"]

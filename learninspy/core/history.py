@@ -55,6 +55,33 @@ class History:
         """Iterations where the model was evaluated."""
         return [i for i, v in zip(self.iterations, self.valid) if not math.isnan(v)]
 
+    def set_evaluated(self, series, values):
+        """Assign the scores (or iteration numbers) of the evaluated iterations, as learninspy
+        0.1's ``hits_train``, ``hits_valid`` and ``epochs`` lists were assigned.
+
+        Args:
+            series: 'train', 'valid' or 'epochs'.
+            values: one per evaluated iteration. A list of another length makes the record
+                one of ``len(values)`` evaluated iterations: the others' values are kept
+                where they exist, else NaN (iterations: numbered on from the last).
+        """
+        names = {"train": "train", "valid": "valid", "epochs": "iterations"}
+        if series not in names:
+            raise ValueError(f"series must be one of {list(names)}, got {series!r}")
+        values = [int(v) if series == "epochs" else float(v) for v in values]
+        rows = [i for i, v in enumerate(self.valid) if not math.isnan(v)]
+        if len(values) != len(rows):
+            kept = {s: [getattr(self, s)[r] for r in rows][:len(values)] for s in self._SERIES}
+            for s, column in kept.items():
+                while len(column) < len(values):
+                    column.append(column[-1] + 1 if s == "iterations" and column else
+                                  1 if s == "iterations" else float("nan"))
+                setattr(self, s, column)
+            rows = list(range(len(values)))
+        column = getattr(self, names[series])
+        for row, value in zip(rows, values):
+            column[row] = value
+
     @property
     def last_valid(self):
         scores = self.hits_valid

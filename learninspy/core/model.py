@@ -9,9 +9,13 @@ the parameters live in modules of their own; this module gathers them, as learni
 API has them.
 """
 
+import math
+import warnings
+
 import numpy as np
 
 from learninspy.core import stops as _stops
+from learninspy.core.history import History
 from learninspy.core.layers.dropout import Dropout, check_ratio
 from learninspy.core.network_parameters import SEARCHABLE, NetworkParameters, as_list
 from learninspy.core.neural_layer import ClassificationLayer, NeuralLayer, RegressionLayer
@@ -56,12 +60,32 @@ class NeuralNetwork(Sequential):
 
     @staticmethod
     def _initial_layers(params):
-        units, rng = params.units_layers, np.random.default_rng(params.seed)
-        layers = [NeuralLayer(units[i], units[i + 1], params.activation[i + 1], rng=rng)
-                  for i in range(len(units) - 2)]
-        output = ClassificationLayer if params.classification else RegressionLayer
-        layers.append(output(units[-2], units[-1], params.activation[-1], rng=rng))
-        return layers
+        """The layers of a new network, with learninspy 0.1's initial weights for its seed.
+
+        As in 0.1, one ``numpy.random.RandomState(params.seed)`` draws every layer's weights in
+        turn, from the input to the output, each as an (n_out, n_in) matrix: uniform in
+        +-sqrt(6 / (n_in + n_out)) for a Tanh layer, four times that range for a Sigmoid one,
+        else normal with variance 2 / n_in (see
+        :func:`~learninspy.core.layers.dense.neural_layer_weights`); each matrix is stored
+        transposed, W being (n_in, n_out) here. A regression output is drawn for its own
+        activation, a classification output (a softmax) for the activation of the layer
+        below it. Biases start at zero. The stream restarts at every construction, so the same
+        parameters always give the same weights; ``reproducible=True`` fits then start from
+        them.
+        """
+        units, seed = params.units_layers, params.seed
+        if seed is not None and not 0 <= int(seed) < 2 ** 32:
+            raise ValueError(f"seed must be None or an integer in [0, 2**32), got {seed!r}")
+        rng, dtype = np.random.RandomState(seed), params.dtype
+        layers = [NeuralLayer(units[i], units[i + 1], params.activation[i + 1], rng=rng,
+                              dtype=dtype) for i in range(len(units) - 2)]
+        if params.classification:
+            output = ClassificationLayer(units[-2], units[-1], params.activation[-2], rng=rng,
+                                         dtype=dtype)
+        else:
+            output = RegressionLayer(units[-2], units[-1], params.activation[-1], rng=rng,
+                                     dtype=dtype)
+        return layers + [output]
 
     @staticmethod
     def _checked_layers(params, layers):
@@ -101,6 +125,19 @@ class NeuralNetwork(Sequential):
     @property
     def num_layers(self):
         return len(self.list_layers)
+
+    def __iter__(self):
+        """``best_model, best_hits = search.fit(...)``, learninspy 0.1's unpacking of the
+        result of ``RandomSearch.fit``, which now returns the best model alone: the model and
+        its test score, with a DeprecationWarning. Any other model is not iterable."""
+        result = getattr(self, "search_result", None)
+        if result is None:
+            raise TypeError(f"{type(self).__name__} object is not iterable")
+        warnings.warn("RandomSearch.fit returns the best model (chosen by its validation "
+                      "score); learninspy 0.1 returned (best_model, best_hits), chosen by the "
+                      "test score. Write best = search.fit(...), and read the test score in "
+                      "search.results.best['test']", DeprecationWarning, stacklevel=2)
+        return iter((self, result["test"]))
 
     # --- Documented configuration setters -----------------------------------------------------
 
@@ -177,17 +214,41 @@ class NeuralNetwork(Sequential):
             layer.update(sw, sb)
         return self
 
+    # --- The learning history as lists, as learninspy 0.1 kept it --------------------------
+
+    def _history_series(series):
+        def read(self):
+            return list(getattr(self.history, f"hits_{series}" if series != "epochs" else
+                                series)) if self.history is not None else []
+
+        def write(self, values):
+            if self.history is None:
+                self.history = History()
+            self.history.set_evaluated(series, values)
+        what = {"train": "training scores", "valid": "validation scores",
+                "epochs": "iterations"}[series]
+        return property(read, write, doc=f"The {what} of the evaluated iterations of the last "
+                        "fit, a list (``history``'s); assigning one sets them in ``history``, "
+                        "which ``check_stop`` reads.")
+
+    hits_train = _history_series("train")
+    hits_valid = _history_series("valid")
+    epochs = _history_series("epochs")
+    del _history_series
+
     def check_stop(self, epochs, criterions, check_all=False):
-        """Whether training should stop, from the stop criteria and the fit so far.
+        """Whether training should stop, from the stop criteria and the fit so far: the last
+        validation score (``hits_valid[-1]``, 0.0 before any) and the last cost.
 
         Args:
             epochs: int, iterations done.
             criterions: list of criteria from ``stops`` (or one composed criterion).
             check_all: True to stop when all hold (AND), False when any does (OR).
         """
-        hits = self.history.last_valid if self.history is not None else 0.0
-        cost = self.history.cost[-1] if self.history is not None and self.history.cost \
-            else float("inf")
+        hits = self.hits_valid[-1] if self.hits_valid else 0.0
+        costs = [c for c in self.history.cost if math.isfinite(c)] \
+            if self.history is not None else []
+        cost = costs[-1] if costs else float("inf")
         return _stops.check(criterions, {"iterations": epochs, "hits": hits, "cost": cost},
                             check_all)
 

@@ -5,7 +5,7 @@ output, norms, updates and arithmetic), each done by the code the rest of learni
 import numpy as np
 
 from learninspy._internal.checks import positive_integer
-from learninspy.core.layers.dense import SOFTMAX, Dense
+from learninspy.core.layers.dense import SOFTMAX, Dense, neural_layer_weights
 from learninspy.core.loss import softmax_backward
 from learninspy.core.neurons import LocalNeurons
 
@@ -15,11 +15,17 @@ __all__ = ["NeuralLayer", "ClassificationLayer", "RegressionLayer"]
 class NeuralLayer(Dense):
     """A layer of neurons: synaptic weights W and bias b, and an activation f: a = f(x W + b).
 
-    The initial weights depend on the activation:
+    The initial weights are drawn as learninspy 0.1 drew them (see
+    :func:`~learninspy.core.layers.dense.neural_layer_weights`): one (n_out, n_in) draw from
+    ``rng``, transposed to W's (n_in, n_out) layout --
 
-    * by default, uniform with mean 0 and variance 2 / n_in (He et al. 2015), which suits ReLUs;
-    * for Tanh (and LeCunnSigm), uniform in +-sqrt(6 / (n_in + n_out)) (Glorot & Bengio 2010);
-    * for Sigmoid, uniform in +-4 sqrt(6 / (n_in + n_out)).
+    * for Tanh, uniform in +-sqrt(6 / (n_in + n_out)) (Glorot & Bengio 2010);
+    * for Sigmoid, uniform in +-4 sqrt(6 / (n_in + n_out));
+    * for any other activation, normal with mean 0 and variance 2 / n_in (He et al. 2015),
+      which suits ReLUs.
+
+    The bias starts at zero. So ``NeuralLayer(n_in, n_out, activation,
+    rng=np.random.RandomState(seed))`` starts from 0.1's weights for that seed.
 
     Args:
         n_in: int, input dimension.
@@ -29,7 +35,9 @@ class NeuralLayer(Dense):
             no effect.
         w: optional (n_in, n_out) weight matrix (ndarray or LocalNeurons).
         b: optional (n_out,) bias vector.
-        rng: optional numpy Generator or RandomState for the initial weights (seed 123 if None).
+        rng: optional numpy RandomState or Generator for the initial weights
+            (``RandomState(123)`` if None, as in learninspy 0.1).
+        dtype: optional dtype of W and b (default: that of ``w``, else float32).
 
     >>> layer = NeuralLayer(10, 5, activation='Tanh')
     >>> out = layer.output(np.random.default_rng(0).random(10))
@@ -38,15 +46,19 @@ class NeuralLayer(Dense):
     """
 
     def __init__(self, n_in, n_out, activation="ReLU", distributed=False, w=None, b=None,
-                 rng=None):
+                 rng=None, *, dtype=None):
         super().__init__(n_out, activation)
         self.n_in = positive_integer("n_in", n_in)
         self.n_out, self.distributed = int(n_out), distributed
-        dtype = np.asarray(w.matrix if isinstance(w, LocalNeurons) else w).dtype \
-            if w is not None else np.dtype(np.float32)
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+        elif w is not None:
+            dtype = np.asarray(w.matrix if isinstance(w, LocalNeurons) else w).dtype
+        else:
+            dtype = np.dtype(np.float32)
         if dtype.kind != "f":
             dtype = np.dtype(np.float32)
-        self.ensure_built((self.n_in,), rng if rng is not None else np.random.default_rng(123),
+        self.ensure_built((self.n_in,), rng if rng is not None else np.random.RandomState(123),
                           dtype)
         for name, value, shape in (("w", w, (self.n_in, self.n_out)), ("b", b, (self.n_out,))):
             if value is not None:
@@ -54,6 +66,16 @@ class NeuralLayer(Dense):
                 if value.size != int(np.prod(shape)):
                     raise ValueError(f"{name} must have shape {shape}, got {value.shape}")
                 self.params[name][...] = value.reshape(shape)
+
+    def build(self, input_shape, rng, dtype):
+        if len(input_shape) != 1:
+            raise ValueError(f"{self.describe()} takes examples with one axis, got shape "
+                             f"{tuple(input_shape)}")
+        drawn_for = getattr(self, "_drawn_for", self.activation)
+        self.add_param("w", neural_layer_weights(input_shape[0], self.units, drawn_for, rng,
+                                                 dtype), regularize=True)
+        self.add_param("b", self.new_array("b", (self.units,), 0, dtype))
+        return (self.units,)
 
     def get_config(self):
         return {"n_in": self.n_in, "n_out": self.n_out, "activation": self.activation,
@@ -134,12 +156,14 @@ class NeuralLayer(Dense):
 class ClassificationLayer(NeuralLayer):
     """Output layer of a classification network: its activation is the softmax.
 
-    ``activation`` is accepted for compatibility and ignored.
+    ``activation`` only chooses how the initial weights are drawn, as in learninspy 0.1 (a
+    NeuralNetwork passes the activation of the layer below); the output is always the softmax.
     """
 
     def __init__(self, n_in, n_out, activation=SOFTMAX, distributed=False, w=None, b=None,
-                 rng=None):
-        super().__init__(n_in, n_out, SOFTMAX, distributed, w, b, rng)
+                 rng=None, *, dtype=None):
+        self._drawn_for = activation
+        super().__init__(n_in, n_out, SOFTMAX, distributed, w, b, rng, dtype=dtype)
 
 
 class RegressionLayer(NeuralLayer):

@@ -27,8 +27,12 @@ class LocalNeurons:
     """Weights or bias held as a local NumPy array.
 
     Args:
-        mat: numpy.ndarray or list, the matrix W or vector b.
+        mat: numpy.ndarray, list, LocalNeurons or pyspark RDD (collected, as learninspy 0.1
+            did), the matrix W or vector b.
         shape: optional tuple; ``mat`` is reshaped to it (its size must match).
+
+    A vector stays one-dimensional (learninspy 0.1 made it a column, (n, 1)): ``rows`` is its
+    length and ``cols`` 1.
 
     >>> shape = (5, 3)
     >>> w = np.random.default_rng(0).uniform(-0.5, 0.5, size=shape)
@@ -41,6 +45,8 @@ class LocalNeurons:
 
     def __init__(self, mat, shape=None):
         mat = _array(mat)
+        if type(mat).__module__.startswith("pyspark.") and hasattr(mat, "collect"):
+            mat = mat.collect()  # an RDD of values or of rows
         mat = np.asarray(mat)
         if shape is not None and tuple(shape) != mat.shape:
             if int(np.prod(shape)) != mat.size:
@@ -54,6 +60,16 @@ class LocalNeurons:
     def shape(self):
         """Dimensions of the array, a tuple."""
         return self.matrix.shape
+
+    @property
+    def rows(self):
+        """Number of rows: ``shape[0]``."""
+        return self.matrix.shape[0] if self.matrix.ndim else 1
+
+    @property
+    def cols(self):
+        """Number of columns: ``shape[1]``, 1 for a vector."""
+        return self.matrix.shape[1] if self.matrix.ndim > 1 else 1
 
     def collect(self):
         """The array held, a numpy.ndarray."""
@@ -125,7 +141,15 @@ class LocalNeurons:
         return LocalNeurons(-self.matrix)
 
     def __eq__(self, other):
-        return isinstance(other, LocalNeurons) and np.array_equal(self.matrix, other.matrix)
+        """True when ``other`` holds the same values: another LocalNeurons of the same shape,
+        or (as in learninspy 0.1) an array, a list or a number that broadcasts to equal
+        values (numpy.array_equiv). A single bool, not an elementwise array."""
+        if isinstance(other, LocalNeurons):
+            return np.array_equal(self.matrix, other.matrix)
+        try:
+            return bool(np.array_equiv(self.matrix, other))
+        except (TypeError, ValueError):
+            return False
 
     __hash__ = None
 

@@ -28,6 +28,7 @@ too) averages replicas.
 
 import copy
 import logging
+import warnings
 
 import numpy as np
 
@@ -290,7 +291,7 @@ class OptimizerParameters:
 # --- One replica ------------------------------------------------------------------------------
 
 def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
-             optimizer_state=None, in_place=False, workspace=None):
+             optimizer_state=None, in_place=None, workspace=None):
     """Train one replica of ``model`` on samples of ``data``: the unit of parallel training.
 
     The replica samples mini-batches of ``mini_batch`` examples (class-balanced for
@@ -306,7 +307,11 @@ def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
         seed: int, seeds the sampling and the dropout masks.
         measure: metric of 'hits' (default: the task's).
         optimizer_state: the state to start the algorithm from (``keep_state``).
-        in_place: train ``model`` itself (the engines pass a scratch copy, or the model).
+        in_place: True trains ``model`` itself, as learninspy 0.1's ``optimize`` did (the
+            engines pass a scratch copy); False trains a copy and leaves ``model`` as it was.
+            Not given, a copy is trained and a DeprecationWarning says so: code written for
+            0.1, which called ``optimize(model, data, ...)`` to train ``model``, would
+            otherwise silently train nothing.
         workspace: optional dict the caller keeps for ``model`` across calls (with
             ``in_place``): the optimizer's arrays are reused rather than allocated at every
             call, and the result's vectors are then the model's and the optimizer's own,
@@ -321,6 +326,13 @@ def optimize(model, data, params=None, mini_batch=50, seed=123, *, measure=None,
         steps' own predictions on their batches, see ``Optimizer.batch_score``).
     """
     params = params if params is not None else OptimizerParameters()
+    if in_place is None:
+        warnings.warn("optimize() trains a copy of the model and returns its weights in "
+                      "result['weights']; learninspy 0.1's optimize() trained the model passed "
+                      "in. Pass in_place=True to train the model itself (or apply the result "
+                      "with model.set_parameters(result['weights'])), or in_place=False to "
+                      "keep it unchanged without this warning", DeprecationWarning,
+                      stacklevel=2)
     if not in_place:
         model, workspace = model.copy(), None
     training_set = TrainingSet.of(model, data)

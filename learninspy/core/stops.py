@@ -291,7 +291,9 @@ class Patience(Criterion):
 
 
 class TimeElapsed(Criterion):
-    """Stop once a time span has elapsed since the first check (or the last ``reset``).
+    """Stop once a time span has elapsed since the criterion was built, as in learninspy 0.1,
+    or since the start of the run that checks it: ``fit`` and the optimizers enter their
+    criteria, which resets them, so each run gets the whole span.
 
     Args:
         sec: float, maximum time span, in seconds.
@@ -300,15 +302,16 @@ class TimeElapsed(Criterion):
     def __init__(self, sec):
         number("sec", sec, "a number of seconds > 0", lambda v: v > 0)
         self.sec = sec
-        self.start = None
+        self.reset()
 
     def reset(self):
-        self.start = None
+        self.start = None  # on time.monotonic()'s clock, fixed at the first check
+        self._since = time.monotonic_ns()
 
     def __call__(self, info):
         now = time.monotonic()
-        if self.start is None:
-            self.start = now
+        if self.start is None:  # counting the time elapsed before this first check
+            self.start = now - (time.monotonic_ns() - self._since) / 1e9
         return now - self.start > self.sec
 
     def __str__(self):

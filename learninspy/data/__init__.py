@@ -2,6 +2,7 @@
 
 * :mod:`~learninspy.data.labeled` -- labeled points, the ``LabeledDataSet`` interface, local
   data sets, and :func:`to_arrays`, the conversion every API entry point shares;
+  :mod:`~learninspy.data.pairs` reads a pair of features and a label in either order;
 * :mod:`~learninspy.data.splits` and :mod:`~learninspy.data.sampling` -- splits, samples and
   mini-batches;
 * :mod:`~learninspy.data.datasets` -- the data sets shipped with learninspy and generators;

@@ -8,6 +8,7 @@ import numpy as np
 
 from learninspy._internal.checks import integer, number, positive_integer
 from learninspy.data.labeled import LocalLabeledDataSet
+from learninspy.data.splits import split_data
 
 __all__ = ["load_iris", "load_ccpp", "load_mnist", "load_boston", "make_moons", "make_spiral"]
 
@@ -24,21 +25,53 @@ def _data_set(features, labels):
     return LocalLabeledDataSet((features.astype(np.float32), labels))
 
 
-def load_iris():
-    """Fisher's iris: 150 flowers, 4 measurements (cm), 3 classes (0-2)."""
-    return _data_set(*_read("iris.csv", ";"))
+def _split(data, split, seed, balanced):
+    """``data``, or with ``split`` fractions a tuple of its parts, as ``train, valid, test =
+    load_mnist(split=...)`` unpacks them."""
+    if split is None:
+        return data
+    return tuple(split_data(data, split, seed=seed, balanced=balanced))
 
 
-def load_ccpp():
+# Each loader returns a LocalLabeledDataSet, which iterates over its rows as labeled points as
+# learninspy 0.1's lists did; with split=[fractions] (seeded by seed), a tuple of data sets.
+
+def load_iris(split=None, seed=123):
+    """Fisher's iris: 150 flowers, 4 measurements (cm), 3 classes (0-2).
+
+    Args:
+        split: optional fractions: then a tuple of data sets, one per fraction, each class
+            split in the same fractions.
+        seed: int, seeds the split.
+    """
+    return _split(_data_set(*_read("iris.csv", ";")), split, seed, balanced=True)
+
+
+def load_ccpp(split=None, seed=123):
     """Combined Cycle Power Plant: 9,568 hourly readings of 4 ambient variables (temperature,
-    exhaust vacuum, pressure, humidity) and the net electrical output in MW, the target."""
-    return _data_set(*_read("ccpp.csv", ","))
+    exhaust vacuum, pressure, humidity) and the net electrical output in MW, the target.
+
+    Args:
+        split: optional fractions: then a tuple of data sets, one per fraction.
+        seed: int, seeds the split.
+    """
+    return _split(_data_set(*_read("ccpp.csv", ",")), split, seed, balanced=False)
 
 
-def load_mnist():
+def load_mnist(split=None, seed=123):
     """5,000 MNIST digits (500 per class): 784 pixels (28x28, row-major) in [0, 255] and the
-    digit, 0-9."""
-    return _data_set(*_read("mnist_5k.csv.gz", ","))
+    digit, 0-9.
+
+    learninspy 0.1's ``load_mnist()`` returned the whole MNIST split 50,000 / 10,000 / 10,000,
+    pixels in [0, 1]; ``train, valid, test = load_mnist(split=[5/7, 1/7, 1/7])`` splits these
+    5,000 digits in the same proportions (divide the features by 255 for 0.1's scale).
+
+    Args:
+        split: optional fractions: then a tuple of data sets, one per fraction, each digit
+            split in the same fractions.
+        seed: int, seeds the split.
+    """
+    return _split(_data_set(*_read("mnist_5k.csv.gz", ",")), split, seed, balanced=True)
 
 
 def load_boston():

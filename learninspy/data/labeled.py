@@ -5,7 +5,9 @@ Wherever a data set is expected (``fit``, ``evaluate``, ``cost_overall``, ...) l
 * a :class:`LabeledDataSet`;
 * a pair ``(X, y)``: features of shape (n, n_features) and labels or targets of n rows;
 * a list of labeled points: objects with ``.features`` and ``.label``, such as pyspark's
-  ``LabeledPoint`` or this module's own :class:`LabeledPoint`, usable without Spark.
+  ``LabeledPoint`` or this module's own :class:`LabeledPoint`, usable without Spark; or of
+  pairs ``(label, features)`` as learninspy 0.1 took them (or ``(features, label)``: a number
+  beside a vector is the label, see :func:`~learninspy.data.pairs.pair_fields`).
 
 :func:`to_arrays` turns any of them into a pair of NumPy arrays.
 
@@ -22,10 +24,12 @@ import numpy as np
 
 from learninspy._internal.checks import is_integer
 from learninspy.data import tables
+from learninspy.data.pairs import pair_fields
 from learninspy.data.sampling import split_rows
 
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
-           "to_arrays", "split_label_column", "column_statistics", "is_distributed", "one_hot"]
+           "to_arrays", "split_label_column", "column_statistics", "is_distributed", "one_hot",
+           "label_data"]
 
 
 class LabeledPoint:
@@ -61,6 +65,15 @@ def one_hot(indices, n_classes, dtype=np.float64):
     return matrix
 
 
+def label_data(data, labels):
+    """A list of :class:`LabeledPoint`, one per row of ``data`` with its label: learninspy
+    0.1's way to label features (e.g. an autoencoder's codes)."""
+    features = np.asarray(data)
+    if len(features) != len(labels):
+        raise ValueError(f"data has {len(features)} rows but labels has {len(labels)}")
+    return [LabeledPoint(label, row) for row, label in zip(features, labels)]
+
+
 def label_to_vector(label, n_classes):
     """Binary vector of ``n_classes`` values with a 1 at index ``label``."""
     index = int(label)
@@ -90,6 +103,9 @@ class LabeledDataSet(abc.ABC):
     @abc.abstractmethod
     def shape(self):
         """tuple (number of rows, number of features)."""
+
+    rows = property(lambda self: self.shape[0], doc="Number of rows (learninspy 0.1's name).")
+    cols = property(lambda self: self.shape[1], doc="Number of features (0.1's name).")
 
     @abc.abstractmethod
     def collect(self):
@@ -155,23 +171,32 @@ class LocalLabeledDataSet(LabeledDataSet):
     """A labeled data set held in memory as two NumPy arrays.
 
     Args:
-        data: a pair ``(X, y)``, a list of labeled points, another LabeledDataSet, the path of
-            a text file (see :meth:`load_file`), or None for an empty data set.
+        data: a pair ``(X, y)``, a list of labeled points or of ``(label, features)`` pairs,
+            another LabeledDataSet, the path of a text file (see :meth:`load_file`), or None
+            for an empty data set.
         dtype: dtype of the features (float32 by default, as training uses).
         pos_label: for a file, the column holding the label (-1: the last one).
+        label_column: for a file, the label's column by name instead, 'first' or 'last' (see
+            :func:`learninspy.data.tables.label_position`).
+
+    An RDD or a distributed data set is collected, as learninspy 0.1 did. Like 0.1's list of
+    labeled points, the data set iterates over its rows as :class:`LabeledPoint`, and
+    ``data[i]`` is row i while ``data[a:b]`` (or an array of rows) is a LocalLabeledDataSet.
 
     >>> data = LocalLabeledDataSet(([[1.0, 2.0], [3.0, 4.0]], [0, 1]))
     >>> data.shape
     (2, 2)
     """
 
-    def __init__(self, data=None, dtype=np.float32, pos_label=-1):
+    def __init__(self, data=None, dtype=np.float32, pos_label=-1, label_column=None):
         self.dtype = np.dtype(dtype)
         if isinstance(data, (str, os.PathLike)):
-            self.load_file(data, pos_label)
+            self.load_file(data, pos_label, label_column=label_column)
         elif data is None:
             self.features, self.labels = np.zeros((0, 0), self.dtype), np.zeros(0)
         else:
+            if is_distributed(data) and hasattr(data, "collect"):
+                data = data.collect()
             self.features, self.labels = to_arrays(data, dtype=self.dtype)
 
     @property
@@ -184,11 +209,21 @@ class LocalLabeledDataSet(LabeledDataSet):
     def collect(self):
         return [LabeledPoint(label, row) for row, label in zip(self.features, self.labels)]
 
+    data = property(collect, doc="The rows as a list of LabeledPoint (learninspy 0.1's name).")
+
+    def __iter__(self):
+        return (LabeledPoint(label, row) for row, label in zip(self.features, self.labels))
+
+    def __getitem__(self, index):
+        if is_integer(index):
+            return LabeledPoint(self.labels[index], self.features[index])
+        return LocalLabeledDataSet((self.features[index], self.labels[index]), dtype=self.dtype)
+
     def split_data(self, fractions, seed=123, balanced=False):
         return [LocalLabeledDataSet((self.features[rows], self.labels[rows]), dtype=self.dtype)
                 for rows in split_rows(self.labels, fractions, seed, balanced)]
 
-    def load_file(self, path, pos_label=-1, format="auto"):
+    def load_file(self, path, pos_label=-1, format="auto", label_column=None):
         """Replace the contents with a text file's; returns the data set.
 
         Args:
@@ -196,12 +231,16 @@ class LocalLabeledDataSet(LabeledDataSet):
                 (see :func:`learninspy.data.tables.read_table`).
             pos_label: int, the column holding the label (-1: the last one).
             format: 'auto' or a key of :data:`learninspy.data.tables.FORMATS`.
+            label_column: the label's column by name, 'first' (where learninspy 0.1 wrote
+                it) or 'last' (where learninspy writes it), or an index, instead of
+                ``pos_label``.
 
         Raises:
             FileNotFoundError: no such file.
             ValueError: a malformed line (the message names the file and the line) or a
                 ``pos_label`` outside the columns.
         """
+        pos_label = tables.label_position(pos_label, label_column)
         features, self.labels = split_label_column(tables.read_table(path, format), pos_label,
                                                    os.fspath(path))
         self.features = features.astype(self.dtype)
@@ -285,11 +324,22 @@ def _is_point(item):
     return hasattr(item, "features") and hasattr(item, "label")
 
 
+def _row(item, index):
+    """(features, label) of item ``index`` of a list: a labeled point or a pair."""
+    if _is_point(item):
+        return item.features, item.label
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        return pair_fields(item, f"item {index} of the data")
+    raise TypeError(f"item {index} of the data is a {type(item).__name__}, not a labeled point "
+                    "(an object with .features and .label) or a (label, features) pair")
+
+
 def to_arrays(data, dtype=np.float32):
     """Features and labels of ``data`` as arrays.
 
     Args:
-        data: a LabeledDataSet, a pair ``(X, y)`` or a list of labeled points.
+        data: a LabeledDataSet, a pair ``(X, y)``, or a list of labeled points or of
+            ``(label, features)`` pairs.
         dtype: dtype of the returned features.
 
     Returns:
@@ -298,7 +348,8 @@ def to_arrays(data, dtype=np.float32):
 
     Raises:
         TypeError: ``data`` is none of the accepted forms.
-        ValueError: features and labels disagree in length, or rows differ in width.
+        ValueError: features and labels disagree in length, rows differ in width, or a pair
+            holds two numbers (see :func:`~learninspy.data.pairs.pair_fields`).
     """
     if isinstance(data, LabeledDataSet):
         if data.is_distributed:
@@ -309,21 +360,19 @@ def to_arrays(data, dtype=np.float32):
         X, y = data
     elif isinstance(data, (list, tuple)) or (hasattr(data, "__iter__")
                                              and not hasattr(data, "shape")):
-        points = list(data)
-        if not all(_is_point(p) for p in points):
-            bad = next(i for i, p in enumerate(points) if not _is_point(p))
-            raise TypeError(f"item {bad} of the data is a {type(points[bad]).__name__}, not a "
-                            "labeled point (an object with .features and .label)")
+        rows = [_row(item, i) for i, item in enumerate(data)]
         try:
-            X = np.array([np.asarray(_vector(p.features), dtype=dtype).ravel() for p in points],
+            X = np.array([np.asarray(_vector(f), dtype=dtype).ravel() for f, _ in rows],
                          dtype=dtype)
         except ValueError:
-            widths = [np.size(_vector(p.features)) for p in points]
-            bad = next(i for i, w in enumerate(widths) if w != widths[0])
+            widths = [np.size(_vector(f)) for f, _ in rows]
+            bad = next((i for i, w in enumerate(widths) if w != widths[0]), None)
+            if bad is None:
+                raise
             raise ValueError(f"labeled point {bad} has {widths[bad]} features, point 0 has "
                              f"{widths[0]}") from None
-        y = np.array([p.label for p in points], dtype=float)
-        if len(points) == 0:
+        y = np.array([label for _, label in rows], dtype=float)
+        if len(rows) == 0:
             X = X.reshape(0, 0)
     else:
         raise TypeError("data must be a LabeledDataSet, a pair (X, y) or a list of labeled "

@@ -13,11 +13,31 @@ import numpy as np
 from learninspy._internal.files import atomic_writer
 from learninspy._internal.registry import Registry
 
-__all__ = ["FORMATS", "read_table", "write_table", "is_number"]
+__all__ = ["FORMATS", "LABEL_COLUMNS", "label_position", "read_table", "write_table",
+           "is_number"]
 
 #: Text formats by name -> the delimiter between values (None: any run of spaces or tabs).
 FORMATS = Registry("data format", {"csv": ",", "tsv": "\t", "semicolon": ";", "space": None})
+#: Where a line holds its label, by name -> the column: 'last', where learninspy writes it
+#: (and learninspy 0.1 read it by default), and 'first', where learninspy 0.1 wrote it.
+LABEL_COLUMNS = Registry("label column", {"first": 0, "last": -1})
 _SNIFFED = (",", ";", "\t")  # 'auto' takes the first of these found in the first data line
+
+
+def label_position(pos_label=-1, label_column=None):
+    """The column of the label: ``label_column`` when given -- a name of
+    :data:`LABEL_COLUMNS` or a column index -- else ``pos_label``.
+
+    Raises:
+        ValueError: both are given, or ``label_column`` is an unknown name (the message lists
+            the valid ones).
+    """
+    if label_column is None:
+        return pos_label
+    if pos_label != -1:
+        raise ValueError(f"give the label's column once: pos_label={pos_label!r} or "
+                         f"label_column={label_column!r}, not both")
+    return LABEL_COLUMNS[label_column] if isinstance(label_column, str) else label_column
 
 
 def _open_text(path):

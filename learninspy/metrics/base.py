@@ -30,10 +30,11 @@ class Metrics:
 
     measures = {}
 
-    def evaluate(self, measure):
-        """The value of the measure named ``measure`` (a key of ``measures``)."""
+    def evaluate(self, measure, **options):
+        """The value of the measure named ``measure`` (a key of ``measures``); ``options`` go
+        to its method, as in learninspy 0.1 (e.g. ``evaluate('F-measure', beta=2)``)."""
         if measure not in self.measures:
             raise UnknownNameError("measure", measure, self.measures)
-        return float(getattr(self, self.measures[measure])())
+        return float(getattr(self, self.measures[measure])(**options))
 
 

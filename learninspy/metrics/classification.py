@@ -13,7 +13,13 @@ class ClassificationMetrics(Metrics):
     Per-class precision and recall follow their usual definitions; a ratio with nothing to
     count (no prediction of a class, say) is 0. Without ``label``, precision and recall are
     macro-averaged over the classes present in the predictions or the true labels, and the
-    F-measure combines the two averages (Sokolova & Lapalme, 2009).
+    F-measure combines the two averages (Sokolova & Lapalme, 2009); ``macro=False`` gives the
+    micro averages instead, sum(TP) / sum(TP + FP) and sum(TP) / sum(TP + FN), which equal the
+    accuracy when each example has one class.
+
+    learninspy 0.1 averaged over all ``n_classes`` and counted a ratio with nothing to count
+    as 1.0, so that a class never predicted had a perfect precision; the two agree when every
+    class is predicted and present.
 
     Args:
         predicted_and_labels: iterable of (predicted, actual) pairs, or a tuple of two arrays.
@@ -60,9 +66,11 @@ class ClassificationMetrics(Metrics):
     def _per_class(self, positives):
         return self._ratio(self.tp.astype(float), (self.tp + positives).astype(float))
 
-    def _average(self, values, label):
+    def _average(self, values, positives, label, macro):
         if label is not None:
             return float(values[self._check_label(label)])
+        if not macro:
+            return float(self.tp.sum()) / float((self.tp + positives).sum())
         return float(values[self._present].mean())
 
     def _check_label(self, label):
@@ -78,17 +86,18 @@ class ClassificationMetrics(Metrics):
         total = self.tp[c] + self.fp[c] + self.fn[c]
         return float(self.tp[c]) / total if total else 0.0
 
-    def precision(self, label=None):
-        """TP / (TP + FP), of one class or macro-averaged."""
-        return self._average(self._per_class(self.fp), label)
+    def precision(self, label=None, macro=True):
+        """TP / (TP + FP), of one class, macro-averaged, or micro-averaged (``macro=False``)."""
+        return self._average(self._per_class(self.fp), self.fp, label, macro)
 
-    def recall(self, label=None):
-        """TP / (TP + FN), of one class or macro-averaged."""
-        return self._average(self._per_class(self.fn), label)
+    def recall(self, label=None, macro=True):
+        """TP / (TP + FN), of one class, macro-averaged, or micro-averaged (``macro=False``)."""
+        return self._average(self._per_class(self.fn), self.fn, label, macro)
 
-    def f_measure(self, beta=1, label=None):
-        """(1 + beta^2) P R / (beta^2 P + R), of precision P and recall R."""
-        p, r = self.precision(label), self.recall(label)
+    def f_measure(self, beta=1, label=None, macro=True):
+        """(1 + beta^2) P R / (beta^2 P + R), of precision P and recall R (of one class, or
+        both macro- or micro-averaged)."""
+        p, r = self.precision(label, macro), self.recall(label, macro)
         b2 = beta * beta
         return (1 + b2) * p * r / (b2 * p + r) if (b2 * p + r) > 0 else 0.0
 

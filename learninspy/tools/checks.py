@@ -23,13 +23,17 @@ is right, above 1e-3 it is almost surely wrong.
 * :func:`check_loss` -- a loss's derivative (a loss fused with the softmax, through it);
 * :func:`check_network` -- a whole model's backpropagation, penalties included;
 * :func:`check_layer` -- one layer's ``backward``, for inputs and parameters.
+
+:class:`CheckGradientActivation` and :class:`CheckGradientLoss` are learninspy 0.1's checks:
+objects built with a name and called to get a bool, True when the derivative is right.
 """
 
 import numpy as np
 
 from learninspy.core import activations, loss as losses
 
-__all__ = ["relative_error", "check_activation", "check_loss", "check_network", "check_layer"]
+__all__ = ["relative_error", "check_activation", "check_loss", "check_network", "check_layer",
+           "CheckGradientActivation", "CheckGradientLoss"]
 
 _STEP = 1e-6
 
@@ -161,3 +165,52 @@ def check_layer(layer, input_shape, batch=3, seed=0, training=True, x=None):
         analytic = layer.grads[name].copy()
         errors.append(relative_error(analytic, _numeric_gradient(loss, value)))
     return max(errors)
+
+
+#: The largest relative error of a right derivative, for the bool checks of 0.1's API.
+TOLERANCE = 1e-6
+
+
+class CheckGradientActivation:
+    """learninspy 0.1's check of an activation's derivative: ``CheckGradientActivation(name)()``
+    is True when the derivative is right.
+
+    It checks at 0.1's points, 0.5, 0.0001, 1.5, 2.0 and -1.0, with :func:`check_activation`:
+    the largest relative error against central differences must be at most ``TOLERANCE``.
+
+    Args:
+        function: name of a registered activation (or an ``Activation`` record).
+    """
+
+    POINTS = (0.5, 0.0001, 1.5, 2.0, -1.0)
+
+    def __init__(self, function):
+        self.function = activations.get(function)
+
+    def check_numerical_gradient(self):
+        return check_activation(self.function, self.POINTS) <= TOLERANCE
+
+    def __call__(self):
+        return self.check_numerical_gradient()
+
+
+class CheckGradientLoss:
+    """learninspy 0.1's check of a loss's derivative: ``CheckGradientLoss(name)()`` is True when
+    the derivative is right (:func:`check_loss`'s error at most ``TOLERANCE``).
+
+    Unlike 0.1's, it also checks the cross-entropy: a loss fused with its output activation is
+    checked through that activation, as its derivative is defined.
+
+    Args:
+        function: name of a registered loss (or a ``Loss`` record).
+    """
+
+    def __init__(self, function):
+        self.function = losses.get(function)
+
+    def check_numerical_gradient(self):
+        error = check_loss(self.function)
+        return bool(np.isfinite(error) and error <= TOLERANCE)
+
+    def __call__(self):
+        return self.check_numerical_gradient()

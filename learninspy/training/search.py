@@ -173,21 +173,35 @@ class RandomSearch:
         if not isinstance(net_params, NetworkParameters):
             raise TypeError("net_params must be a NetworkParameters, got "
                             f"{type(net_params).__name__}")
+        self.net_params = net_params
+        self.domain = network_domain if net_domain is None else net_domain
+        self.seed = seed
+        self._configure(n_layers, n_iter)
+        self.results = None
+        self.best_model = None
+        self._stopping = False
+
+    def _configure(self, n_layers, n_iter):
+        """Check the depth and the number of candidates, and sample the candidates."""
         integer("n_iter", n_iter, minimum=1)
         if not is_integer(n_layers) or n_layers < -1 or n_layers == 1:
             raise ValueError("n_layers must be -1 (sample it), 0 (keep units_layers) or a "
                              f"number of layers >= 2, got {n_layers!r}")
-        self.net_params, self.n_layers, self.n_iter = net_params, int(n_layers), int(n_iter)
-        self.domain = network_domain if net_domain is None else net_domain
-        self.seed = seed
-        needed = [FIELD_KEYS[field] for field in net_params.searched]
+        needed = [FIELD_KEYS[field] for field in self.net_params.searched]
         if n_layers != 0:
             needed += ["perc_neurons"] + (["n_layers"] if n_layers == -1 else [])
         check_domain(self.domain, needed)
+        self._n_layers, self._n_iter = int(n_layers), int(n_iter)
         self.candidates = [self._sample(i) for i in range(self.n_iter)]
-        self.results = None
-        self.best_model = None
-        self._stopping = False
+
+    # Setting either samples the candidates again (a pure function of the seed and the index),
+    # so that changing them after construction takes effect, as in learninspy 0.1.
+    n_layers = property(lambda self: self._n_layers,
+                        lambda self, value: self._configure(value, self._n_iter),
+                        doc="-1, 0 or k: how the depth of the candidates is chosen.")
+    n_iter = property(lambda self: self._n_iter,
+                      lambda self, value: self._configure(self._n_layers, value),
+                      doc="Number of candidates.")
 
     def _sample(self, index):
         """The NetworkParameters of candidate ``index``: a pure function of (seed, index)."""
@@ -239,7 +253,9 @@ class RandomSearch:
                 line per candidate.
 
         Returns:
-            the best model, trained.
+            the best model, trained. (learninspy 0.1 returned the pair ``(best_model,
+            best_hits)``, choosing on the test set; ``best_model, best_hits = search.fit(...)``
+            still unpacks, with a DeprecationWarning, into the model and its test score.)
         """
         if not (isinstance(type_model, type) and issubclass(type_model, NeuralNetwork)):
             raise TypeError("type_model must be NeuralNetwork or a subclass of it, got "
@@ -284,6 +300,7 @@ class RandomSearch:
         self.results = SearchResults(rows, measure, higher_is_better(measure))
         self.results.interrupted = len(outcomes) < len(tasks)
         self.best_model = outcomes[self.results.best["candidate"] - 1].model
+        self.best_model.search_result = dict(self.results.best)
         return self.best_model
 
     @staticmethod

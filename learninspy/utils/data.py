@@ -8,15 +8,22 @@ from learninspy.data.datasets import (load_boston, load_ccpp, load_iris, load_mn
                                       make_moons, make_spiral)
 from learninspy.data.labeled import (LabeledDataSet, LabeledPoint,  # noqa: F401
                                      LocalLabeledDataSet, column_statistics, is_distributed,
-                                     label_to_vector, split_label_column, to_arrays)
+                                     label_data, label_to_vector, split_label_column,
+                                     to_arrays)
+from learninspy.data.pairs import pair_fields  # noqa: F401
 from learninspy.data.scaling import MinMaxScaler, StandardScaler  # noqa: F401
 from learninspy.data.splits import split_balanced, split_data, subsample  # noqa: F401
+from learninspy._internal.extras import installed
 
-# DistributedLabeledDataSet stays out of __all__ so that `import *` never needs pyspark.
 __all__ = ["LabeledPoint", "LabeledDataSet", "LocalLabeledDataSet", "label_to_vector",
-           "to_arrays", "split_label_column", "column_statistics", "subsample", "split_data",
-           "split_balanced", "StandardScaler", "MinMaxScaler", "load_iris", "load_ccpp",
-           "load_mnist", "load_boston", "make_moons", "make_spiral"]
+           "label_data", "pair_fields", "to_arrays", "split_label_column", "column_statistics",
+           "subsample", "split_data", "split_balanced", "StandardScaler", "MinMaxScaler",
+           "load_iris", "load_ccpp", "load_mnist", "load_boston", "make_moons", "make_spiral"]
+
+# `import *` gives DistributedLabeledDataSet, as in learninspy 0.1, only where pyspark is
+# installed: it imports pyspark (and starts no Spark), and without pyspark `import *` works.
+if installed("pyspark"):
+    __all__.append("DistributedLabeledDataSet")
 
 
 def __getattr__(name):

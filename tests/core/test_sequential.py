@@ -88,7 +88,8 @@ def test_batch_norm_running_statistics_are_merged_across_replicas():
                        input_shape=(2,), seed=1)
     x = np.random.default_rng(0).normal(loc=3.0, size=(64, 2))
     data = (x, x.sum(axis=1))
-    replicas = [optimize(model, data, _adam(5), mini_batch=8, seed=s) for s in (1, 2, 3)]
+    replicas = [optimize(model, data, _adam(5), mini_batch=8, seed=s, in_place=False)
+                for s in (1, 2, 3)]
     assert not np.allclose(replicas[0]["state"], replicas[1]["state"])
     merged = merge_models(replicas, criter="avg")
     assert np.allclose(merged["state"], np.mean([r["state"] for r in replicas], axis=0))

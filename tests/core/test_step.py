@@ -91,7 +91,7 @@ def test_the_iterator_step_and_the_engines_run_train_step(monkeypatch, iris_scal
     params = OptimizerParameters("Adam", stops=[MaxIterations(4)])
     list(Minimizer["Adam"](network, iris_scaled[0], params))          # the iterator
     assert calls == {"train_step": 4, "fused_train_step": 0}
-    optimize(network, iris_scaled[0], params, mini_batch=8)          # one replica
+    optimize(network, iris_scaled[0], params, mini_batch=8, in_place=False)  # one replica
     assert calls["train_step"] == 8
     network.fit(iris_scaled[0], mini_batch=8, parallelism=2, optimizer_params=params,
                 stops=[MaxIterations(3)], engine="local")            # 3 x 2 replicas x 4

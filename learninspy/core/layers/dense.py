@@ -6,7 +6,7 @@ from learninspy._internal.checks import positive_integer
 from learninspy.core.layers.activation import SOFTMAX, FusedActivation
 from learninspy.core.layers.base import Layer, reserve
 
-__all__ = ["Dense", "initial_weights", "SOFTMAX"]
+__all__ = ["Dense", "initial_weights", "neural_layer_weights", "SOFTMAX"]
 
 
 def initial_weights(fan_in, fan_out, init, rng, dtype, shape=None):
@@ -28,6 +28,38 @@ def initial_weights(fan_in, fan_out, init, rng, dtype, shape=None):
     else:
         limit = np.sqrt(6.0 / (fan_in + fan_out)) * (4.0 if init == "glorot4" else 1.0)
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def neural_layer_weights(n_in, n_out, activation, rng, dtype):
+    """The initial weights of a layer of neurons of learninspy 0.1's API, drawn as 0.1 drew them.
+
+    One draw per layer, from ``rng`` (learninspy 0.1 used ``numpy.random.RandomState(seed)``),
+    of a matrix of shape (n_out, n_in), 0.1's layout:
+
+    * ``activation == 'Tanh'``: uniform in +-r, r = sqrt(6 / (n_in + n_out)) (Glorot & Bengio
+      2010);
+    * ``activation == 'Sigmoid'``: uniform in +-4 r;
+    * any other activation: a standard normal draw times sqrt(2 / n_in) (He et al. 2015), i.e.
+      mean 0 and variance 2 / n_in. 0.1's documentation calls this one "uniform"; its code drew
+      it from a normal distribution, and so does this function.
+
+    The matrix is then transposed to the (n_in, n_out) layout of :class:`Dense`, so that the
+    same generator in the same state gives the weights learninspy 0.1 started from (in float64;
+    rounded to ``dtype``). The bias is not drawn: it starts at zero.
+
+    Args:
+        n_in, n_out: the layer's inputs and outputs.
+        activation: name of the activation the weights are drawn for.
+        rng: numpy RandomState (0.1's generator) or Generator.
+        dtype: dtype of the returned (n_in, n_out) array.
+    """
+    reserve((n_in, n_out), "weights")
+    if activation in ("Tanh", "Sigmoid"):
+        limit = np.sqrt(6.0 / (n_in + n_out)) * (4.0 if activation == "Sigmoid" else 1.0)
+        drawn = rng.uniform(-limit, limit, size=(n_out, n_in))
+    else:
+        drawn = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
+    return np.ascontiguousarray(drawn.T, dtype=dtype)
 
 
 class Dense(FusedActivation, Layer):

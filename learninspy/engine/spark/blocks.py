@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from learninspy.data.labeled import LabeledPoint, split_label_column
+from learninspy.data.pairs import pair_fields
 from learninspy.data.splits import split_data
 from learninspy.data.tables import is_number  # read_table's rule for headers
 
@@ -51,7 +52,7 @@ def _block(features, labels, where):
 
 
 def rows_to_block(index, items):
-    features, labels, odd = [], [], None
+    features, labels, odd, problem = [], [], None, None
     # Every row is read, even after a bad one: a task that leaves its partition's iterator
     # unread makes PySpark start a new Python worker for each later task (~6x the job cost).
     for i, item in enumerate(items):
@@ -59,13 +60,20 @@ def rows_to_block(index, items):
             features.append(item.features)
             labels.append(item.label)
         elif isinstance(item, (tuple, list)) and len(item) == 2:
-            features.append(item[0])
-            labels.append(item[1])
+            try:  # (features, label) or learninspy 0.1's (label, features), as local data
+                row_features, label = pair_fields(item, f"row {i} of partition {index}")
+            except ValueError as error:
+                problem = problem or str(error)
+                continue
+            features.append(row_features)
+            labels.append(label)
         elif odd is None:
             odd = (i, item)
     if odd is not None:
         yield None, (f"row {odd[0]} of partition {index} is neither a labeled point nor a "
                      f"(features, label) pair: {odd[1]!r:.60}")
+    elif problem is not None:
+        yield None, problem
     elif features:
         yield _block(features, labels, f"partition {index}")
 
@@ -227,9 +235,16 @@ def part_of(i, parts):
 
 def to_lines(block):
     X, y = block
+    y = y.reshape(len(y), -1)[:, 0]  # one label per row, shaped (n,) or (n, 1)
     text = io.StringIO()
     np.savetxt(text, X, delimiter=",", fmt="%.9g")  # 9 digits: float32 round-trips exactly
     return [f"{row},{float(label)!r}" for row, label in zip(text.getvalue().splitlines(), y)]
+
+
+def undealt(parts):
+    """The rows of parts dealt row by row (row i to part i mod P), in their first order."""
+    return [part[j] for j in range(max(map(len, parts), default=0)) for part in parts
+            if j < len(part)]
 
 
 def to_points(block):

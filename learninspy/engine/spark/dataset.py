@@ -6,8 +6,9 @@ one pair ``(X, y)`` -- X an (n, d) float32 matrix, y the n labels as float64, of
 per row, and the same blocks serve training, evaluation, statistics and saving.
 
 A data set is built from an RDD of labeled points (pyspark's ``LabeledPoint`` or learninspy's)
-or of ``(features, label)`` pairs; a Spark DataFrame with a features column (ML ``Vector`` or
-array of numbers) and a numeric label column, names configurable; local data (anything
+or of pairs, ``(features, label)`` or learninspy 0.1's ``(label, features)`` (read as local
+data reads them: ``learninspy.data.pairs.pair_fields``); a Spark DataFrame with a features
+column (ML ``Vector`` or array of numbers) and a numeric label column, names configurable; local data (anything
 ``learninspy.data.labeled.to_arrays`` takes) and a context; or a text file on any path Spark
 reads. Building it runs one Spark job, which caches the blocks and checks their structure
 (numeric rows of one width); the values -- NaN, labels out of a model's range -- are checked
@@ -29,6 +30,7 @@ from pyspark import RDD, StorageLevel  # noqa: E402
 from pyspark.sql import DataFrame  # noqa: E402
 
 from learninspy.data.labeled import LabeledDataSet, to_arrays  # noqa: E402
+from learninspy.data.tables import label_position  # noqa: E402
 from learninspy.engine.spark import blocks as tasks  # noqa: E402
 from learninspy.engine.spark.blocks import vector_values  # noqa: E402
 
@@ -68,11 +70,12 @@ class DistributedLabeledDataSet(LabeledDataSet):
     """A labeled data set whose rows Spark holds, as cached NumPy blocks.
 
     Args:
-        data: an RDD of labeled points or of ``(features, label)`` pairs; a DataFrame; a path
-            of a text table (see :meth:`load_file`); local data (a LabeledDataSet, a pair
-            ``(X, y)``, a list of labeled points), dealt to ``num_partitions`` partitions row by
-            row (row i to partition i mod P), so that every partition is a sample of the whole;
-            or None for an empty data set.
+        data: an RDD of labeled points or of ``(features, label)`` (or ``(label, features)``)
+            pairs; a DataFrame; a path of a text table (see :meth:`load_file`); local data (a
+            LabeledDataSet, a pair ``(X, y)``, a list of labeled points), dealt to
+            ``num_partitions`` partitions row by row (row i to partition i mod P), so that
+            every partition is a sample of the whole (:meth:`collect` gives them back in their
+            order); or None for an empty data set.
         context: SparkContext for local data or a path (default: ``learninspy.context``).
         features_col, label_col: column names for DataFrame input.
         num_partitions: partitions of local data (default ``sc.defaultParallelism``), or of
@@ -95,6 +98,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
                  num_partitions=None, pos_label=-1):
         if isinstance(data, DistributedLabeledDataSet):
             blocks, context = data.blocks, data.context
+            self._dealt = getattr(data, "_dealt", False)
         elif isinstance(data, (RDD, DataFrame)):
             rows = (_dataframe_rows(data, features_col, label_col) if isinstance(data, DataFrame)
                     else data)
@@ -112,6 +116,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
             n = max(1, min(num_partitions or context.defaultParallelism, len(X)))
             blocks = context.parallelize([(X[p::n], y[p::n]) for p in range(n)], n) \
                 .filter(_has_rows)
+            self._dealt = len(X) > 0  # collect() gathers the rows back in their order
         self._setup(blocks, context)
 
     def _setup(self, blocks, context):
@@ -132,7 +137,7 @@ class DistributedLabeledDataSet(LabeledDataSet):
         dataset._setup(blocks, context)
         return dataset
 
-    def load_file(self, path, pos_label=-1, num_partitions=None):
+    def load_file(self, path, pos_label=-1, num_partitions=None, label_column=None):
         """Replace the contents with a text table's, read by Spark: a file, a folder of part
         files (what :meth:`save_file` writes) or a glob, on any file system Spark reads;
         numbers separated by commas, semicolons, tabs or spaces, one example per line,
@@ -143,12 +148,14 @@ class DistributedLabeledDataSet(LabeledDataSet):
             path: the file(s).
             pos_label: int, the column holding the label (-1: the last one).
             num_partitions: the least number of partitions (Spark's ``minPartitions``).
+            label_column: the label's column by name, 'first' (where learninspy 0.1 wrote
+                it) or 'last', or an index, instead of ``pos_label``.
 
         Raises:
             ValueError: lines of different lengths, values that are not numbers, a
                 ``pos_label`` outside the columns; the contents are then left as they were.
         """
-        integer("pos_label", pos_label)
+        pos_label = integer("pos_label", label_position(pos_label, label_column))
         lines = self.context.textFile(os.fspath(path), num_partitions)
         self._setup(lines.mapPartitionsWithIndex(partial(tasks.lines_to_block, int(pos_label))),
                     self.context)
@@ -190,9 +197,29 @@ class DistributedLabeledDataSet(LabeledDataSet):
         """The cached RDD of ``(X, y)`` blocks, at most one per partition."""
         return self._blocks
 
-    def collect(self):
-        """Every row, as a list of :class:`~learninspy.data.labeled.LabeledPoint`."""
-        return self._blocks.flatMap(tasks.to_points).collect()
+    @property
+    def data(self):
+        """RDD of the rows as :class:`~learninspy.data.labeled.LabeledPoint` (learninspy 0.1's
+        name)."""
+        return self._blocks.flatMap(tasks.to_points)
+
+    def collect(self, unpersist=False):
+        """Every row, as a list of :class:`~learninspy.data.labeled.LabeledPoint`, in the order
+        of the input: local data, dealt to the partitions row by row, is gathered back in its
+        own order (also after ``map_features``, as scalers and PCA transform); an RDD, a
+        DataFrame or a file keeps its partitions' order, and so do the parts of
+        :meth:`split_data`.
+
+        Args:
+            unpersist: also release the cached blocks (learninspy 0.1's option); the data set
+                stays usable, Spark then computes its blocks again.
+        """
+        parts = self._blocks.map(tasks.to_points).collect()
+        rows = tasks.undealt(parts) if getattr(self, "_dealt", False) else \
+            [row for part in parts for row in part]
+        if unpersist:
+            self.unpersist()
+        return rows
 
     def split_data(self, fractions, seed=123, balanced=False):
         """Split at random into parts of the given fractions, partition by partition (each
@@ -267,7 +294,10 @@ class DistributedLabeledDataSet(LabeledDataSet):
             function: picklable, vectorised: an (n, d) float32 matrix to an (n, k) one (a
                 fitted scaler's transform, a projection on principal components, ...).
         """
-        return self._of_blocks(self._blocks.map(partial(tasks.map_block, function)), self.context)
+        mapped = self._of_blocks(self._blocks.map(partial(tasks.map_block, function)),
+                                 self.context)
+        mapped._dealt = getattr(self, "_dealt", False)  # same rows in the same blocks
+        return mapped
 
     def unpersist(self):
         """Release the cached blocks."""

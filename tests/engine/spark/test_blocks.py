@@ -56,3 +56,9 @@ def test_rows_of_mixed_widths_are_reported_by_row():
     assert X is None
     assert problem == ("rows have different numbers of features: row 0 of partition 3 has 2, "
                        "row 2 has 1")
+
+
+def test_lines_of_a_block_take_labels_of_shape_n_or_n_by_1():
+    X = np.array([[1.5, 2.0], [3.0, 4.25]], dtype=np.float32)
+    for y in (np.array([0.0, 1.0]), np.array([[0.0], [1.0]])):
+        assert tasks.to_lines((X, y)) == ["1.5,2,0.0", "3,4.25,1.0"]

@@ -255,3 +255,21 @@ def test_the_class_is_importable_from_utils_data():
     from learninspy.utils import data
     from learninspy.utils.distributed import DistributedLabeledDataSet
     assert data.DistributedLabeledDataSet is DistributedLabeledDataSet
+
+
+def test_save_file_writes_labels_of_one_element_vectors(sc, tmp_path):
+    """Regression: labels of shape (n, 1) crashed the Spark task that writes the lines
+    ("only 0-dimensional arrays can be converted to Python scalars"); the local data set
+    wrote the same data fine, and both must read back the same rows."""
+    from learninspy.utils.data import LocalLabeledDataSet
+    from learninspy.utils.distributed import DistributedLabeledDataSet
+    X = np.arange(12, dtype=np.float32).reshape(6, 2)
+    y = np.arange(6, dtype=np.float64).reshape(6, 1) / 4
+    distributed = DistributedLabeledDataSet((X, y), sc, num_partitions=2)
+    assert distributed.summary.label_width == 1
+    distributed.save_file(tmp_path / "spark")
+    LocalLabeledDataSet((X, y)).save_file(tmp_path / "local.csv")
+    again = DistributedLabeledDataSet(tmp_path / "spark", sc)
+    local = LocalLabeledDataSet(tmp_path / "local.csv")
+    expected = [(label, tuple(row)) for row, label in zip(X.tolist(), y[:, 0].tolist())]
+    assert _sorted_rows(again.collect()) == _sorted_rows(local.collect()) == expected

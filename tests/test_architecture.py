@@ -25,11 +25,13 @@ LAYERS = {"learninspy._internal": 0, "learninspy.data": 1, "learninspy.metrics":
 
 #: The user-facing facades of core that call upward, each from one documented place.
 FACADES = {("learninspy.core.facades", "learninspy.training.fit"),
-           ("learninspy.core.facades", "learninspy.engine.spark.inference")}
+           ("learninspy.core.facades", "learninspy.engine.spark.inference"),
+           ("learninspy.core.facades", "learninspy.engine.files")}
 
 #: Documented module paths kept as re-exports; they may import any layer, and only the top
 #: layer (the command line, the tools, the tutorials) may import them, as users do.
 RE_EXPORTS = {"learninspy", "learninspy.__main__", "learninspy.layers", "learninspy.context",
+              "learninspy.ml",
               "learninspy.core.training", "learninspy.core.search"}
 
 

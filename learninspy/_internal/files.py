@@ -9,7 +9,16 @@ import signal
 import tempfile
 import threading
 
-__all__ = ["atomic_writer", "check_writable", "check_outputs", "check_plots_folder"]
+__all__ = ["atomic_writer", "check_writable", "check_outputs", "check_plots_folder", "is_uri"]
+
+
+def is_uri(path):
+    """True for a URI of a file system other than this machine's ('hdfs://...',
+    's3a://...'); False for a local path or a 'file:' URI."""
+    path = os.fspath(path) if isinstance(path, os.PathLike) else path
+    scheme, separator, _ = path.partition("://") if isinstance(path, str) else ("", "", "")
+    return bool(separator) and scheme.isascii() and scheme[:1].isalpha() and \
+        all(c.isalnum() or c in "+.-" for c in scheme) and scheme.lower() != "file"
 
 
 def _umask():

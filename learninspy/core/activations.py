@@ -79,7 +79,8 @@ def register(name, derivative, *, output_derivative=None, inplace=None, init="he
         raise ValueError(f"init must be one of {_INITS}, got {init!r}")
 
     def decorator(function):
-        _REGISTRY.add(name, Activation(name, function, derivative, output_derivative, inplace, init))
+        _REGISTRY.add(name, Activation(name, function, derivative, output_derivative, inplace,
+                                       init))
         return function
 
     return decorator

@@ -83,7 +83,8 @@ def _mean_over_examples(per_example):
 
 
 def softmax(z, out=None):
-    """Softmax over the last axis, stable for any z: f(z)_k = e^(z_k - max z) / sum_j e^(z_j - max z).
+    """Softmax over the last axis, stable for any z:
+    f(z)_k = e^(z_k - max z) / sum_j e^(z_j - max z).
 
     Args:
         z: array, (K,) or (n, K).
@@ -184,8 +185,8 @@ class LossFunction:
     cross-entropy with the sigmoid) takes the *logits*, the input of that activation, and
     applies the activation itself -- so the model ends with a linear layer, as with a tiny
     layer library's ``SoftmaxWithLoss`` or PyTorch's ``CrossEntropyLoss``. Its ``backward`` is
-    then the exact gradient p - t. (``Sequential(loss=...)`` fuses the same way, but with the activation as
-    the model's last layer, so that its predictions are probabilities.)
+    then the exact gradient p - t. (``Sequential(loss=...)`` fuses the same way, but with the
+    activation as the model's last layer, so that its predictions are probabilities.)
 
     Args:
         loss: name of a registered loss ('CrossEntropy', 'BinaryCrossEntropy', 'MSE', ...).

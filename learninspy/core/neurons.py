@@ -131,8 +131,10 @@ class LocalNeurons:
         return method
 
     __add__, __radd__, __iadd__ = _binary(np.add), _reflected(np.add), _inplace(np.add)
-    __sub__, __rsub__, __isub__ = _binary(np.subtract), _reflected(np.subtract), _inplace(np.subtract)
-    __mul__, __rmul__, __imul__ = _binary(np.multiply), _reflected(np.multiply), _inplace(np.multiply)
+    __sub__, __rsub__ = _binary(np.subtract), _reflected(np.subtract)
+    __isub__ = _inplace(np.subtract)
+    __mul__, __rmul__ = _binary(np.multiply), _reflected(np.multiply)
+    __imul__ = _inplace(np.multiply)
     __truediv__, __itruediv__ = _binary(np.true_divide), _inplace(np.true_divide)
     __pow__ = _binary(np.power)
     del _binary, _reflected, _inplace

@@ -38,8 +38,8 @@ from learninspy.core import model_files
 from learninspy.core.history import History
 from learninspy.core.layers.base import LAYERS, Layer, allocation_budget, layer_class
 
-__all__ = ["save", "load", "to_payload", "from_payload", "from_pickle", "jsonable", "MODELS",
-           "FORMAT", "VERSION"]
+__all__ = ["save", "load", "to_bytes", "from_bytes", "to_payload", "from_payload", "from_pickle",
+           "jsonable", "MODELS", "FORMAT", "VERSION"]
 
 FORMAT = "learninspy-model"
 #: The version written; files of version 1 (learninspy 0.2) are read too.
@@ -116,8 +116,12 @@ def save(model, filename, extra=None):
         filename: path of the file; its folder must exist.
         extra: optional dict of arrays or JSON-compatible values saved beside the model.
     """
-    header, arrays = to_payload(model, extra)
-    model_files.write(filename, header, arrays)
+    model_files.write(filename, *to_payload(model, extra))
+
+
+def to_bytes(model, extra=None):
+    """The bytes of ``model``'s file (what :func:`save` writes)."""
+    return model_files.encode(*to_payload(model, extra))
 
 
 def load(filename, with_extra=False):
@@ -135,6 +139,13 @@ def load(filename, with_extra=False):
     filename = os.fspath(filename)
     header, arrays = model_files.read(filename)
     model, extra = _build(header, arrays, source=filename)
+    return (model, extra) if with_extra else model
+
+
+def from_bytes(data, source="the model bytes", with_extra=False):
+    """The model of a model file's bytes, checked as :func:`load` checks a file; ``source``
+    names them in messages."""
+    model, extra = _build(*model_files.decode(data, source), source=source)
     return (model, extra) if with_extra else model
 
 

@@ -1,7 +1,8 @@
 """Sequential: a stack of layers trained as one model.
 
-Every network of learninspy is a :class:`Sequential` -- :class:`~learninspy.core.model.NeuralNetwork`
-is one built from ``NetworkParameters``. The model owns three flat vectors:
+Every network of learninspy is a :class:`Sequential` --
+:class:`~learninspy.core.model.NeuralNetwork` is one built from ``NetworkParameters``. The
+model owns three flat vectors:
 
 * the trainable parameters of all its layers (each layer's ``params`` are views into it), one
   contiguous segment per layer, in layer order;
@@ -392,13 +393,16 @@ class Sequential(Inference, Task):
     # --- Files --------------------------------------------------------------------------------
 
     def save(self, filename):
-        """Save the model in learninspy's model format (see ``core.persistence``); atomic."""
-        persistence.save(self, filename)
+        """Save the model in learninspy's model format (see ``core.persistence``), atomically,
+        to a path or to a URI of a file system Spark's Hadoop libraries reach ('hdfs://...',
+        's3a://...', through the running SparkSession)."""
+        facades.save_model(self, filename)
 
     @classmethod
     def load(cls, filename):
-        """Load a model saved with :meth:`save`; no code from the file is ever run."""
-        model = persistence.load(filename)
+        """Load a model saved with :meth:`save` (a path or a URI); no code from the file is
+        ever run."""
+        model = facades.load_model(filename)
         if not isinstance(model, cls):
             raise ValueError(f"{filename} holds a {type(model).__name__}, not a {cls.__name__}")
         return model

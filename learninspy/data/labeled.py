@@ -280,7 +280,10 @@ class LocalLabeledDataSet(LabeledDataSet):
 def is_distributed(data):
     """True for data that Spark holds: a data set whose ``is_distributed`` is true (a
     ``DistributedLabeledDataSet``), a pyspark RDD or DataFrame, classic or Spark Connect's.
-    Never imports pyspark."""
+    Never imports pyspark, and reads the attribute on the type: a Spark Connect DataFrame
+    answers any attribute name with a Column."""
+    if getattr(type(data), "is_distributed", None) is True:  # e.g. a LabeledFrame
+        return True
     if isinstance(data, LabeledDataSet):
         return bool(data.is_distributed)
     return any(cls.__module__.startswith("pyspark.") and cls.__name__ in ("RDD", "DataFrame")

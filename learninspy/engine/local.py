@@ -81,6 +81,9 @@ class _LocalRunner:
                         seeds[r], measure=job.measure, optimizer_state=optimizer_state,
                         in_place=True, workspace=arrays)
 
+    def place(self, replicas):
+        """Nothing to do: the replicas read the training set in this process."""
+
     def run(self, model, optimizer_state, seeds):
         if len(seeds) > 1 and self._workspaces and self._workspaces[0][0] is self._model:
             self._workspaces.clear()  # the replicas changed in number: own workspaces now

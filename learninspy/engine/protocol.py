@@ -14,7 +14,8 @@ from learninspy.core.merging import ReplicaResult
 
 __all__ = ["ReplicaJob", "Runner", "Engine", "Scorer"]
 
-#: ``score(model, measure) -> float``: a model's score on a data set the engine holds.
+#: ``score(model, measure) -> float``: a model's score on a data set the engine holds. A scorer
+#: that holds resources has a ``close()`` method too, which ``fit`` calls at its end.
 Scorer = Callable[[Any, str], float]
 
 
@@ -41,6 +42,10 @@ class Runner(Protocol):
 
     #: number of training examples
     n_train: int
+
+    def place(self, replicas: int) -> None:
+        """Put the training data where ``replicas`` replicas train on it (checking it, as
+        ``fit`` does before any training); called once, before the first :meth:`run`."""
 
     def run(self, model, optimizer_state: Optional[dict],
             seeds: Sequence[int]) -> list[ReplicaResult]:

@@ -42,8 +42,8 @@ class ClassificationMetrics(Metrics):
             bad = np.flatnonzero((values != np.round(values)) | (values < 0)
                                  | (values >= self.n_classes))
             if bad.size:
-                raise ValueError(f"{what} class {values[bad[0]].item()!r} at position {bad[0]} is not "
-                                 f"an integer in [0, {self.n_classes})")
+                raise ValueError(f"{what} class {values[bad[0]].item()!r} at position {bad[0]} "
+                                 f"is not an integer in [0, {self.n_classes})")
         self.predicted, self.actual = predicted.astype(np.int64), actual.astype(np.int64)
         self.n_elem = len(actual)
         self._confusion = np.bincount(self.actual * self.n_classes + self.predicted,

@@ -8,12 +8,11 @@ fit ends with.
 """
 
 import logging
-import os
 
 import numpy as np
 
-from learninspy._internal.files import check_writable
 from learninspy.core import persistence
+from learninspy.engine.files import check_writable, exists, load_model, save_model
 from learninspy.training.callbacks import Callback
 from learninspy.training.loop import BestModel
 
@@ -27,7 +26,8 @@ class Checkpoint(Callback):
     ``resume``, first continues from the checkpoint at ``path`` if there is one.
 
     Args:
-        path: the checkpoint file.
+        path: the checkpoint file: a path, or a URI of a file system Spark's Hadoop libraries
+            reach ('hdfs://...', 's3a://...'); written atomically either way.
         every: iterations between checkpoints.
         resume: continue from ``path`` when the file exists (else start afresh).
     """
@@ -37,7 +37,7 @@ class Checkpoint(Callback):
 
     def on_fit_begin(self, loop):
         check_writable(self.path, "checkpoint")  # before any training, not 20 iterations in
-        if self.resume and os.path.exists(self.path):
+        if self.resume and exists(self.path):
             self._restore(loop)
 
     def on_iteration_end(self, loop):
@@ -62,12 +62,12 @@ class Checkpoint(Callback):
             extra[f"optimizer/{key}"] = np.asarray(value)
         if best is not None:
             extra.update({"best/weights": best.weights, "best/state": best.state})
-        persistence.save(model, self.path, extra=extra)
+        save_model(model, self.path, extra=extra)
 
     def _restore(self, loop):
         """The model's weights, state and history, and where the fit stood, from the file."""
         model = loop.model
-        saved, extra = persistence.load(self.path, with_extra=True)
+        saved, extra = load_model(self.path, with_extra=True)
         state = extra.get("fit")
         if state is None:
             raise ValueError(f"{self.path} is a model file, not a checkpoint of fit")

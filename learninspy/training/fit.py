@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from learninspy._internal.checks import boolean, integer
-from learninspy._internal.files import check_writable
+from learninspy.engine.files import check_writable
 from learninspy.core.history import History
 from learninspy.core.merging import merge_models
 from learninspy.core.optimization import OptimizerParameters
@@ -141,14 +141,19 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
 
     engine = get_engine(engine, train)
     job = ReplicaJob(optimizer_params, mini_batch, measure, reproducible)
-    with _naming("train set"):
-        runner = engine.start(model, train, job)
-    try:
+    with contextlib.ExitStack() as release:
+        with _naming("train set"):
+            runner = engine.start(model, train, job)
+        release.callback(runner.close)
         with _naming("valid set"):
             score_valid = engine.scorer(model, valid) if valid is not None \
                 else runner.score_train
-        replicas = {0: engine.default_parallelism(),
-                    -1: max(1, runner.n_train // mini_batch)}.get(parallelism, parallelism)
+        if hasattr(score_valid, "close"):
+            release.callback(score_valid.close)
+        replicas = (engine.default_parallelism() if parallelism == 0 else
+                    max(1, runner.n_train // mini_batch) if parallelism == -1 else parallelism)
+        with _naming("train set"):
+            runner.place(replicas)
         loop = FitLoop(model, engine.name, replicas, mini_batch, measure,
                        higher_is_better(measure), runner.score_train, score_valid,
                        base_seed=model.next_fit_seed(restart=reproducible),
@@ -163,8 +168,6 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
                 callbacks.on_fit_interrupted(loop)
                 raise
             callbacks.on_fit_end(loop)
-    finally:
-        runner.close()
     return model.history.final["valid"]
 
 

@@ -3,7 +3,6 @@
 import contextlib
 import time
 
-import numpy as np
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from learninspy.core.model import NetworkParameters, NeuralNetwork
-from learninspy.core.optimization import (GD, Adadelta, Adam, Minimizer, OptimizerParameters,
-                                          RMSProp, merge_models, mix_models, optimize)
+from learninspy.core.optimization import (GD, Adam, Minimizer, OptimizerParameters,
+                                          merge_models, mix_models, optimize)
 from learninspy.core.stops import criterion
 
 DOCUMENTED_TEXT = """The algorithm used is Adadelta with the next parameters:

@@ -167,6 +167,11 @@ def features_of(model, block):
     return model.check_features(block[0])
 
 
+def rebase_rows(message, offset):
+    """``message`` with each "row i" it names counted from ``offset``."""
+    return re.sub(r"\brow (\d+)", lambda m: f"row {int(m[1]) + offset}", message)
+
+
 def find_problems(check, offsets, index, blocks):
     """The first problem ``check`` finds in the partition's block, rows counted over the
     whole data set: (exception class name, message)."""
@@ -174,9 +179,7 @@ def find_problems(check, offsets, index, blocks):
         try:
             check(block)
         except (TypeError, ValueError) as error:
-            message = re.sub(r"\brow (\d+)", lambda m: f"row {int(m[1]) + offsets[index]}",
-                             str(error))
-            yield type(error).__name__, message
+            yield type(error).__name__, rebase_rows(str(error), offsets[index])
 
 
 # --- Statistics (run in executors) ------------------------------------------------------------

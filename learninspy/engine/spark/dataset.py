@@ -7,8 +7,9 @@ per row, and the same blocks serve training, evaluation, statistics and saving.
 
 A data set is built from an RDD of labeled points (pyspark's ``LabeledPoint`` or learninspy's)
 or of pairs, ``(features, label)`` or learninspy 0.1's ``(label, features)`` (read as local
-data reads them: ``learninspy.data.pairs.pair_fields``); a Spark DataFrame with a features
-column (ML ``Vector`` or array of numbers) and a numeric label column, names configurable; local data (anything
+data reads them: ``learninspy.data.pairs.pair_fields``); a Spark DataFrame, read through Arrow
+(see :class:`~learninspy.engine.spark.frames.LabeledFrame`: a features column of ML Vectors or
+arrays of numbers, or numeric columns, and a numeric label column); local data (anything
 ``learninspy.data.labeled.to_arrays`` takes) and a context; or a text file on any path Spark
 reads. Building it runs one Spark job, which caches the blocks and checks their structure
 (numeric rows of one width); the values -- NaN, labels out of a model's range -- are checked
@@ -23,7 +24,7 @@ from functools import partial
 import numpy as np
 
 from learninspy._internal.checks import integer
-from learninspy.engine.spark.session import get_context, require_pyspark
+from learninspy.engine.spark.session import get_context, is_connect, require_pyspark
 
 require_pyspark()
 from pyspark import RDD, StorageLevel  # noqa: E402
@@ -33,6 +34,8 @@ from learninspy.data.labeled import LabeledDataSet, to_arrays  # noqa: E402
 from learninspy.data.tables import label_position  # noqa: E402
 from learninspy.engine.spark import blocks as tasks  # noqa: E402
 from learninspy.engine.spark.blocks import vector_values  # noqa: E402
+from learninspy.engine.spark.frames import LabeledFrame  # noqa: E402
+from learninspy.engine.spark.handles import frame_blocks  # noqa: E402
 
 __all__ = ["DistributedLabeledDataSet", "as_distributed", "vector_values"]
 
@@ -42,28 +45,10 @@ STORAGE = StorageLevel.MEMORY_AND_DISK
 
 # --- The data set -----------------------------------------------------------------------------
 
-def _dataframe_rows(frame, features_col, label_col):
-    """The (features, label) rows of a DataFrame, after checking its columns."""
-    from pyspark.ml.linalg import VectorUDT
-    from pyspark.mllib.linalg import VectorUDT as MLlibVectorUDT
-    from pyspark.sql.types import ArrayType, NumericType
-
-    def numeric(data_type, scalar):
-        return (isinstance(data_type, (VectorUDT, MLlibVectorUDT)) or
-                (isinstance(data_type, ArrayType) and isinstance(data_type.elementType,
-                                                                 NumericType)) or
-                (scalar and isinstance(data_type, NumericType)))
-
-    for role, column, scalar in (("features", features_col, False), ("label", label_col, True)):
-        if column not in frame.columns:
-            raise ValueError(f"the DataFrame has no {role} column {column!r}; its columns are "
-                             f"{frame.columns} (name it with {role.split()[0]}_col=)")
-        data_type = frame.schema[column].dataType
-        if not numeric(data_type, scalar):
-            kinds = "vectors or arrays of numbers" if not scalar else "numbers"
-            raise TypeError(f"the {role} column {column!r} must hold {kinds}, it holds "
-                            f"{data_type.simpleString()}")
-    return frame.select(features_col, label_col).rdd
+#: Why a DistributedLabeledDataSet cannot be made on Spark Connect, and what to do instead.
+CONNECT_DATASET = ("a DistributedLabeledDataSet holds its rows in an RDD, which Spark Connect "
+                   "does not have: give the DataFrame (or a LabeledFrame of it) to fit, evaluate "
+                   "and predict, which read it through Arrow")
 
 
 class DistributedLabeledDataSet(LabeledDataSet):
@@ -99,11 +84,17 @@ class DistributedLabeledDataSet(LabeledDataSet):
         if isinstance(data, DistributedLabeledDataSet):
             blocks, context = data.blocks, data.context
             self._dealt = getattr(data, "_dealt", False)
-        elif isinstance(data, (RDD, DataFrame)):
-            rows = (_dataframe_rows(data, features_col, label_col) if isinstance(data, DataFrame)
-                    else data)
+        elif isinstance(data, (DataFrame, LabeledFrame)):
+            if is_connect(data.frame if isinstance(data, LabeledFrame) else data):
+                raise TypeError(CONNECT_DATASET)
+            frame = data if isinstance(data, LabeledFrame) else \
+                LabeledFrame(data, features_col, label_col)
+            selected = frame.selected()
             if num_partitions:
-                rows = rows.repartition(num_partitions)
+                selected = selected.repartition(num_partitions)
+            blocks, context = frame_blocks(selected, frame.decoder), frame.session.sparkContext
+        elif isinstance(data, RDD):
+            rows = data.repartition(num_partitions) if num_partitions else data
             blocks, context = rows.mapPartitionsWithIndex(tasks.rows_to_block), rows.context
         elif isinstance(data, (str, os.PathLike)):
             self.context = context or get_context()

@@ -1,11 +1,19 @@
 """Scoring and predicting on data Spark holds, as Spark jobs.
 
 ``Sequential.evaluate`` and ``Sequential.predict`` hand data Spark holds to :func:`evaluate`
-and :func:`predict` (through :mod:`learninspy.core.facades`). A score is computed in one job:
-each task returns what its rows contribute -- a confusion matrix, or predicted and actual
-values -- with the model broadcast once, and the driver merges them.
+and :func:`predict` (through :mod:`learninspy.core.facades`).
+
+* A score is one job: each task returns what its rows contribute -- a confusion matrix, or
+  predicted and actual values -- and the driver merges them. A DataFrame is read through
+  Arrow by that job, batch by batch; a validation DataFrame, scored again and again during a
+  fit, is written once to the executors' disks (:class:`StoredScorer`).
+* Predictions on a DataFrame are a column expression, computed lazily as Spark computes
+  columns: an Arrow UDF that receives the features column one record batch at a time and
+  returns the outputs of one matrix product per layer, the model unpickled once per Python
+  worker. SQL and streaming queries call the same UDF (:func:`prediction_udf`).
 """
 
+import uuid
 from functools import partial
 
 import numpy as np
@@ -13,16 +21,20 @@ import numpy as np
 from learninspy.engine.spark.session import require_pyspark
 
 require_pyspark()
-from pyspark import RDD  # noqa: E402
-from pyspark.sql import DataFrame  # noqa: E402
+from pyspark import RDD, cloudpickle  # noqa: E402
 
 from learninspy.engine.spark.blocks import vector_values  # noqa: E402
 from learninspy.engine.spark.dataset import as_distributed  # noqa: E402
+from learninspy.engine.spark.frames import (LabeledFrame, as_labeled_frame,  # noqa: E402
+                                            is_dataframe)
+from learninspy.engine.spark.handles import share, store_frame  # noqa: E402
 from learninspy.engine.spark.replica_data import MissingReplicaData, open_replica  # noqa: E402
-from learninspy.engine.spark.tasks import Cloudpickled, blas_threads, task_cpus  # noqa: E402
+from learninspy.engine.spark.tasks import (CheckedRows, Cloudpickled, blas_threads,  # noqa: E402
+                                           task_cpus)
 from learninspy.metrics import ClassificationMetrics, RegressionMetrics  # noqa: E402
 
-__all__ = ["score", "evaluate", "predict", "scored", "merged_score", "score_files"]
+__all__ = ["score", "evaluate", "predict", "predict_frame", "prediction_udf", "output_fields",
+           "StoredScorer", "merged_score", "score_files"]
 
 
 def _partial_score(model, features, labels):
@@ -41,15 +53,36 @@ def _score_blocks(shared, blas, blocks):
         return [_partial_score(model, *model.labeled_arrays(block)) for block in blocks]
 
 
-def score_files(shared, blas, handles):
-    """The parts of a score from replicas' files (on the executors that hold them)."""
+def score_files(shared, blas, part, handles):
+    """The parts of a score from stored rows (on the executor that holds them)."""
     model = shared.value.loaded
     with blas_threads(blas):
         sets = [open_replica(model, handle) for handle in handles if handle["prefix"]]
         if any(training_set is None for training_set in sets):
-            return [MissingReplicaData(None)]
+            return [MissingReplicaData(part)]
         return [_partial_score(model, training_set.features, training_set.labels)
                 for training_set in sets]
+
+
+def _score_batches(shared, decode, blas, batches):
+    """``mapInArrow`` task: the part of a score of a partition's record batches, pickled --
+    or the first problem of its rows, as a message."""
+    import pyarrow as pa
+    from pyspark import TaskContext
+    from learninspy.engine.spark.blocks import rebase_rows
+    model, parts, problem, rows = shared.value.loaded, [], None, 0
+    with blas_threads(blas):
+        for batch in batches:
+            if problem is None and batch.num_rows:
+                try:
+                    parts.append(_partial_score(model, *model.labeled_arrays(decode(batch))))
+                except (TypeError, ValueError) as error:
+                    problem = (f"{rebase_rows(str(error), rows)} (in partition "
+                               f"{TaskContext.get().partitionId()})")
+            rows += batch.num_rows
+    result = ("problem", problem) if problem else ("parts", parts)
+    yield pa.RecordBatch.from_arrays([pa.array([cloudpickle.dumps(result)], pa.binary())],
+                                     names=["result"])
 
 
 def scored(context, model, rdd, task):
@@ -75,6 +108,194 @@ def merged_score(model, parts, measure):
     return metrics.evaluate(measure)
 
 
+# --- Evaluation --------------------------------------------------------------------------------
+
+def score(model, data, measure):
+    """The score of ``model`` on a checked DistributedLabeledDataSet, from one Spark job."""
+    return merged_score(model, scored(data.context, model, data.blocks, _score_blocks),
+                        measure)
+
+
+def score_frame(model, frame, measure):
+    """The score of ``model`` on a LabeledFrame, from one job reading it through Arrow."""
+    frame.check_width(model)
+    shared = share(frame.session, Cloudpickled(model))
+    try:
+        rows = frame.selected().mapInArrow(
+            partial(_score_batches, shared, frame.decoder, task_cpus(frame.session)),
+            "result binary").collect()
+    finally:
+        shared.destroy()
+    results = [cloudpickle.loads(row.result) for row in rows]
+    problems = [value for kind, value in results if kind == "problem"]
+    if problems:
+        raise ValueError(problems[0])
+    parts = [part for _, value in results for part in value]
+    if not parts:
+        raise ValueError("the data set is empty")
+    return merged_score(model, parts, measure)
+
+
+class StoredScorer:
+    """The scorer of a validation set Spark holds, for ``fit``: checked once, then scored in
+    one job per evaluation. A DataFrame is written once, checked and converted, to the
+    executors' disks, and each evaluation reads those files; :meth:`close` deletes them."""
+
+    def __init__(self, model, data, session):
+        self.session, self._stored, self._dataset = session, None, None
+        if is_dataframe(data) or isinstance(data, LabeledFrame):
+            frame = as_labeled_frame(data)
+            frame.check_width(model)
+            self._frame, self._model = frame, share(session, Cloudpickled(model))
+            self._store()
+        else:
+            dataset = as_distributed(data, session.sparkContext)
+            self._owned = dataset is not data
+            try:
+                dataset.check(model)
+            except (TypeError, ValueError):
+                self.close()
+                raise
+            self._dataset = dataset
+
+    def _store(self):
+        self._stored = store_frame(self._frame.selected(),
+                                   CheckedRows(self._model, self._frame.decoder),
+                                   uuid.uuid4().hex)
+        if self._stored.problem is not None or self._stored.rows == 0:
+            problem = self._stored.problem or "the data set is empty"
+            self.close()
+            raise ValueError(problem)
+
+    def __call__(self, model, measure):
+        if self._dataset is not None:
+            return score(model, self._dataset, measure)
+        shared = share(self.session, Cloudpickled(model))
+        try:
+            for attempt in (1, 2):
+                parts = self._stored.run(partial(score_files, shared, task_cpus(self.session)))
+                if not any(isinstance(part, MissingReplicaData) for part in parts):
+                    return merged_score(model, parts, measure)
+                self._stored.release()  # an executor was lost with its files: again
+                self._store()
+            raise RuntimeError("the validation rows were lost twice in a row with their "
+                               "executors")
+        finally:
+            shared.destroy()
+
+    def close(self):
+        if self._stored is not None:
+            self._stored.release()
+            self._model.destroy()
+            self._stored = None
+        if self._dataset is not None and self._owned:
+            self._dataset.unpersist()
+
+
+def evaluate(model, data, predictions=False, measure=None):
+    """``Sequential.evaluate`` on data Spark holds: the score from one Spark job and, when
+    ``predictions``, the predicted classes (or outputs), as ``predict`` gives them."""
+    measure = model.check_measure(measure)
+    if is_dataframe(data) or isinstance(data, LabeledFrame):
+        frame = as_labeled_frame(data)
+        result = score_frame(model, frame, measure)
+        return (result, predict(model, frame)) if predictions else result
+    dataset = as_distributed(data)
+    try:
+        dataset.check(model)
+        result = score(model, dataset, measure)
+    finally:
+        if dataset is not data:
+            dataset.unpersist()
+    return (result, predict(model, dataset, classes=True)) if predictions else result
+
+
+# --- Prediction --------------------------------------------------------------------------------
+
+def output_fields(model, prediction="prediction", probability="probability",
+                  raw_prediction=None):
+    """The (name, Spark type) of the columns a prediction adds: ``prediction`` (the class
+    index as a double, or the value; a Vector for several outputs); for classification
+    ``probability`` (a Vector) and, when named, ``raw_prediction`` (a Vector of
+    log-probabilities)."""
+    from pyspark.ml.linalg import VectorUDT
+    from pyspark.sql.types import DoubleType
+    if model.classification:
+        fields = [(prediction, DoubleType()), (probability, VectorUDT())]
+        return fields + ([(raw_prediction, VectorUDT())] if raw_prediction else [])
+    single = int(np.prod(model.output_shape)) == 1
+    return [(prediction, DoubleType() if single else VectorUDT())]
+
+
+def _predict_batches(shipped, blas, names, columns):
+    """Arrow UDF body: each batch of the features column to a struct of the outputs."""
+    import pyarrow as pa
+    from learninspy.engine.spark.arrow import features_matrix, outputs_arrays
+    model = shipped.value.loaded  # once per Python worker
+    width = int(np.prod(model.input_shape))
+    for column in columns:
+        X = features_matrix(column)
+        if len(X) and X.shape[1] != width:
+            raise ValueError(f"features have {X.shape[1]} values per row but the model takes "
+                             f"{width}")
+        with blas_threads(blas):
+            outputs = model.outputs(model.check_features(X)) if len(X) else \
+                np.zeros((0,) + model.output_shape, model.dtype)
+        yield pa.StructArray.from_arrays(outputs_arrays(model, outputs)[:len(names)],
+                                         names=list(names))
+
+
+def prediction_udf(model, session=None, prediction="prediction", probability="probability",
+                   raw_prediction=None):
+    """The model as an Arrow UDF of a features column (Vectors or arrays of numbers) that
+    returns a struct of the prediction columns, named as given (see :func:`output_fields`):
+    for ``DataFrame.select``, ``spark.udf.register`` (SQL) and streaming queries.
+
+    The model is copied as it is now and shipped once -- a broadcast on classic Spark, inside
+    the UDF on Spark Connect -- and each Python worker unpickles it once.
+    """
+    from typing import Iterator
+
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StructField, StructType
+
+    model = model.copy()  # later training must not change what the UDF computes
+    model.ensure_built()
+    fields = output_fields(model, prediction, probability, raw_prediction)
+    session = session or _active_session()
+    body = partial(_predict_batches, share(session, Cloudpickled(model)), task_cpus(session),
+                   tuple(name for name, _ in fields))
+
+    def predict_batches(columns: Iterator[pa.Array]) -> Iterator[pa.Array]:
+        return body(columns)
+
+    return F.arrow_udf(predict_batches, StructType([StructField(name, kind)
+                                                    for name, kind in fields]))
+
+
+def _active_session():
+    from pyspark.sql import SparkSession
+    session = SparkSession.getActiveSession()
+    if session is None:
+        from learninspy.engine.spark.session import get_session
+        session = get_session()
+    return session
+
+
+def predict_frame(model, frame, names):
+    """``frame``'s DataFrame with the prediction columns ``names`` (see
+    :func:`output_fields`)."""
+    from pyspark.sql import functions as F
+    udf = prediction_udf(model, frame.session, *names)
+    struct = "__learninspy_outputs"
+    features = frame.decoder.features
+    argument = F.col(features) if isinstance(features, str) else F.array(*features)
+    added = [name for name, _ in output_fields(model, *names)]
+    return frame.frame.withColumn(struct, udf(argument)).select(
+        "*", *[F.col(f"{struct}.{name}").alias(name) for name in added]).drop(struct)
+
+
 def _outputs(model, blas, rows):
     """The model's outputs for feature rows (arrays, ML or MLlib vectors, labeled points)."""
     rows = [vector_values(getattr(row, "features", row)) for row in rows]
@@ -94,60 +315,35 @@ def _predict_blocks(model, blas, classes, blocks):
     return [row for X, _ in blocks for row in _predict_rows(model, blas, classes, X)]
 
 
-def _predict_frame_rows(model, column, blas, rows):
-    from pyspark.ml.linalg import DenseVector
-    rows = list(rows)
-    outputs = _outputs(model, blas, [row[column] for row in rows])
-    for row, output, predicted in zip(rows, outputs, model.predicted_values(outputs)):
-        if model.classification:
-            yield tuple(row) + (float(predicted), DenseVector(output.astype(float)))
-        else:
-            yield tuple(row) + (float(output[0]) if len(output) == 1 else output.tolist(),)
-
-
-# --- Evaluation and prediction on distributed data ---------------------------------------------
-
-def score(model, data, measure):
-    """The score of ``model`` on distributed ``data`` (checked), from one Spark job."""
-    return merged_score(model, scored(data.context, model, data.blocks, _score_blocks),
-                        measure)
-
-
-def evaluate(model, data, predictions=False, measure=None):
-    """``Sequential.evaluate`` on distributed data: the score from one Spark job and, when
-    ``predictions``, an RDD of the predicted classes (or output vectors), as ``predict``."""
-    measure = model.check_measure(measure)
-    dataset = as_distributed(data)
-    try:
-        dataset.check(model)
-        result = score(model, dataset, measure)
-    finally:
-        if dataset is not data:
-            dataset.unpersist()
-    return (result, predict(model, dataset, classes=True)) if predictions else result
-
-
 def predict(model, data, features_col="features", prediction_col="prediction",
-            probability_col="probability", classes=False):
+            probability_col="probability", raw_prediction_col=None, classes=False):
     """``Sequential.predict`` on data Spark holds, with the model as it is now.
 
     Args:
         model: the model.
-        data: a DistributedLabeledDataSet or an RDD (of feature vectors or labeled points):
-            the result is an RDD of output vectors (class probabilities, or values), one per
-            row, in order. A DataFrame: the result is the DataFrame with a ``prediction_col``
-            column (the class index, or the value; a list of values for several outputs) and,
-            for classification, a ``probability_col`` vector column of the outputs.
-        features_col: the features column of a DataFrame.
+        data: a DataFrame (or a LabeledFrame): the result is the DataFrame with the prediction
+            columns of :func:`output_fields` -- ``prediction_col`` and, for classification,
+            ``probability_col`` (and ``raw_prediction_col`` when given) -- computed lazily by
+            an Arrow UDF. A DistributedLabeledDataSet or an RDD (of feature vectors or labeled
+            points): an RDD of output vectors (class probabilities, or values), one per row,
+            in order.
+        features_col: the features column of a DataFrame (Vectors or arrays of numbers).
         classes: True for an RDD of predicted classes rather than outputs.
 
     Returns:
-        RDD or DataFrame, computed lazily, as Spark transformations are.
+        DataFrame or RDD, computed lazily, as Spark transformations are.
     """
+    if is_dataframe(data) or isinstance(data, LabeledFrame):
+        frame = data if isinstance(data, LabeledFrame) else \
+            LabeledFrame(data, features_col=features_col, label_col=None)
+        model = model.copy()
+        model.ensure_built()
+        frame.check_width(model)
+        names = (prediction_col, probability_col) + ((raw_prediction_col,)
+                                                     if raw_prediction_col else ())
+        return predict_frame(model, frame, names)
     model = model.copy()  # the RDD is computed later: it must not see later training
     model.ensure_built()
-    if isinstance(data, DataFrame):
-        return _predict_frame(model, data, features_col, prediction_col, probability_col)
     if isinstance(data, RDD):
         return data.mapPartitions(partial(_predict_rows, model, task_cpus(data.context),
                                           classes))
@@ -155,23 +351,3 @@ def predict(model, data, features_col="features", prediction_col="prediction",
     dataset.check(model, labels=False)
     return dataset.blocks.mapPartitions(partial(_predict_blocks, model,
                                                 task_cpus(dataset.context), classes))
-
-
-def _predict_frame(model, frame, features_col, prediction_col, probability_col):
-    from pyspark.ml.linalg import VectorUDT
-    from pyspark.sql.types import ArrayType, DoubleType, StructField, StructType
-    if features_col not in frame.columns:
-        raise ValueError(f"the DataFrame has no features column {features_col!r}; its columns "
-                         f"are {frame.columns} (name it with features_col=)")
-    fields = list(frame.schema.fields)
-    if model.classification:
-        fields += [StructField(prediction_col, DoubleType()),
-                   StructField(probability_col, VectorUDT())]
-    else:
-        single = int(np.prod(model.output_shape)) == 1
-        fields.append(StructField(prediction_col, DoubleType() if single
-                                  else ArrayType(DoubleType())))
-    rows = frame.rdd.mapPartitions(partial(_predict_frame_rows, model,
-                                           frame.columns.index(features_col),
-                                           task_cpus(frame.sparkSession.sparkContext)))
-    return frame.sparkSession.createDataFrame(rows, StructType(fields))

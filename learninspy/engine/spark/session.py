@@ -2,7 +2,8 @@
 
 :func:`get_session` (and :func:`get_context`, its SparkContext) gives, in this order:
 
-1. the SparkSession (or SparkContext) already running in this process, whoever started it;
+1. the SparkSession (or SparkContext) already running in this process, whoever started it --
+   a Spark Connect session too (which has no SparkContext);
 2. a new one for ``master=``, else the ``LEARNINSPY_MASTER`` environment variable, else
    ``'local[*]'`` -- every core of this machine.
 
@@ -23,7 +24,7 @@ import time
 from urllib.parse import urlparse
 
 __all__ = ["get_session", "get_context", "require_pyspark", "require_java", "check_master",
-           "DEFAULT_MASTER", "MASTER_VARIABLE", "MIN_JAVA"]
+           "is_connect", "DEFAULT_MASTER", "MASTER_VARIABLE", "MIN_JAVA"]
 
 DEFAULT_MASTER = "local[*]"
 MASTER_VARIABLE = "LEARNINSPY_MASTER"
@@ -39,6 +40,12 @@ def require_pyspark():
         raise ImportError("the Spark engine needs pyspark, which is not installed: "
                           "pip install 'learninspy[spark]'") from None
     return pyspark
+
+
+def is_connect(obj):
+    """True for a Spark Connect session or DataFrame. Only the object's type is read: a
+    Connect DataFrame answers any attribute name with a Column."""
+    return type(obj).__module__.startswith("pyspark.sql.connect")
 
 
 def require_java():
@@ -141,6 +148,12 @@ def get_session(master=None, app_name="learninspy", config=None, ui=True, timeou
     from pyspark.sql import SparkSession
 
     running = SparkContext._active_spark_context
+    connected = SparkSession.getActiveSession() if running is None else None
+    if connected is not None and is_connect(connected):
+        if master is not None:
+            raise ValueError(f"a Spark Connect session is active; stop it first to use master "
+                             f"{master!r}")
+        return connected
     if running is not None:
         if master is not None and master != running.master:
             raise ValueError(f"a SparkContext with master {running.master!r} is already "

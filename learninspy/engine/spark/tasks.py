@@ -1,33 +1,62 @@
-"""What every Spark job of learninspy needs on the executors: values shipped by broadcast with
-cloudpickle, and BLAS limited to the cores a task owns."""
+"""What every Spark job of learninspy ships to the executors: the model, pickled with
+cloudpickle and unpickled once per Python worker; the checks that turn rows into what the model
+trains on; and BLAS limited to the cores a task owns."""
+
+import uuid
 
 from learninspy._internal.blas import blas_threads
-from learninspy.engine.spark.session import require_pyspark
+from learninspy.engine.spark.session import is_connect, require_pyspark
 
 require_pyspark()
 from pyspark import cloudpickle  # noqa: E402
 
-__all__ = ["Cloudpickled", "task_cpus", "blas_threads"]
+__all__ = ["Cloudpickled", "CheckedRows", "task_cpus", "blas_threads"]
+
+_loaded = {}  # this Python worker's unpickled values: key -> value
 
 
-def task_cpus(context):
-    """The cores each Spark task owns (``spark.task.cpus``)."""
-    return int(context.getConf().get("spark.task.cpus", "1"))
+def task_cpus(session):
+    """The cores each Spark task owns (``spark.task.cpus``), for a SparkContext or a
+    SparkSession, classic or Connect."""
+    if hasattr(session, "getConf"):
+        return int(session.getConf().get("spark.task.cpus", "1"))
+    if not is_connect(session):
+        return task_cpus(session.sparkContext)
+    return int(session.conf.get("spark.task.cpus", "1"))
 
 
 class Cloudpickled:
-    """A value to broadcast, pickled with cloudpickle as task closures are -- so that classes
+    """A value to ship, pickled with cloudpickle as task closures are -- so that classes
     defined in the driver's script (a custom layer, say) travel by value -- and unpickled once
-    per Python worker, which keeps broadcast values."""
+    per Python worker: PySpark keeps broadcast values in its workers, and a value carried in
+    closures (Spark Connect) is found again under its key."""
 
     def __init__(self, value):
+        self.key = uuid.uuid4().hex
         self.data = cloudpickle.dumps(value)
 
     def __getstate__(self):
-        return {"data": self.data}
+        return {"key": self.key, "data": self.data}
 
     @property
     def loaded(self):
         if "_value" not in self.__dict__:
-            self._value = cloudpickle.loads(self.data)
+            if self.key not in _loaded:
+                if len(_loaded) >= 4:  # the values of former jobs
+                    _loaded.pop(next(iter(_loaded)))
+                _loaded[self.key] = cloudpickle.loads(self.data)
+            self._value = _loaded[self.key]
         return self._value
+
+
+class CheckedRows:
+    """Rows checked and converted as the shared model trains on them
+    (``model.labeled_arrays``): from blocks ``(X, y)``, or from what ``decode`` turns into
+    blocks (record batches, say). ``model`` is shared: ``model.value`` is a Cloudpickled."""
+
+    def __init__(self, model, decode=None):
+        self.model, self.decode = model, decode
+
+    def __call__(self, rows):
+        return self.model.value.loaded.labeled_arrays(
+            self.decode(rows) if self.decode is not None else rows)

@@ -2,12 +2,13 @@
 other than the test run's shared local[2] session.
 
     python tests/engine/spark/spark_driver.py faults MASTER MARKERS OUTPUT   # tasks fail first
-    python tests/engine/spark/spark_driver.py cluster MASTER OUTPUT          # iris on a cluster
+    python tests/engine/spark/spark_driver.py cluster MASTER OUTPUT          # a 2-worker cluster
 
 Both save their results (weights, scores) to OUTPUT, an .npz file, for the test to check.
 """
 
 import os
+import signal
 import sys
 
 import numpy as np
@@ -16,6 +17,7 @@ from learninspy.context import get_session
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import MaxIterations, criterion
+from learninspy.training.callbacks import Callback
 from learninspy.utils.data import LocalLabeledDataSet, load_iris, split_data
 
 
@@ -77,8 +79,64 @@ def faults(master, markers, output):
         session.stop()
 
 
+class KillAnExecutor(Callback):
+    """A callback that kills (-9) one executor of the application when iteration ``at``
+    begins, as a lost machine would."""
+
+    def __init__(self, at):
+        self.at, self.killed = at, None
+
+    def on_iteration_begin(self, loop):
+        if loop.iteration == self.at:
+            from pyspark.sql import SparkSession
+            pids = executor_pids(SparkSession.getActiveSession().sparkContext.applicationId)
+            self.killed = pids[0]
+            os.kill(self.killed, signal.SIGKILL)
+
+
+def executor_pids(application):
+    """The process ids of this machine's executors of ``application``."""
+    pids = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as stream:
+                command = stream.read().split(b"\0")
+        except OSError:
+            continue
+        if b"org.apache.spark.executor.CoarseGrainedExecutorBackend" in command and \
+                application.encode() in command:
+            pids.append(int(entry))
+    return sorted(pids)
+
+
+def mnist_parquet(session, folder):
+    """MNIST-5k (pixels / 255) as a Parquet file of an array<float> column and a label."""
+    import pandas as pd
+    from learninspy.utils.data import load_mnist
+    data = load_mnist()
+    table = pd.DataFrame({"pixels": list((data.features / 255.0).astype(np.float32)),
+                          "digit": data.labels.astype(np.float64)})
+    path = os.path.join(folder, "mnist.parquet")
+    session.createDataFrame(table).write.parquet(path)
+    return path
+
+
+def mnist_fit(frame, callbacks=()):
+    """A reproducible fit of MNIST on the frame's 'pixels' and 'digit' columns."""
+    from learninspy.utils.distributed import LabeledFrame
+    network = NeuralNetwork(NetworkParameters([784, 64, 10], seed=1))
+    network.fit(LabeledFrame(frame, features_col="pixels", label_col="digit"), mini_batch=64,
+                parallelism=2, reproducible=True, stops=[MaxIterations(6)], valid_iters=3,
+                optimizer_params=OptimizerParameters("Adam", {"step-rate": 0.002},
+                                                     stops=[MaxIterations(25)],
+                                                     sampling="fresh", keep_state=True),
+                callbacks=list(callbacks))
+    return network
+
+
 def cluster(master, output):
     from pyspark.mllib.regression import LabeledPoint
+    from learninspy.utils.distributed import LabeledFrame
     session = get_session(master, ui=False, config={"spark.driver.host": "127.0.0.1",
                                                      "spark.executor.memory": "512m"})
     try:
@@ -88,12 +146,22 @@ def cluster(master, output):
         points = [LabeledPoint(label, row)
                   for row, label in zip(train.features[order], train.labels[order])]
         from_rdd = reproducible_fit(session.sparkContext.parallelize(points, 2))
-        executors = session.sparkContext._jsc.sc().getExecutorMemoryStatus().size() - 1
+        executors = executor_pids(session.sparkContext.applicationId)
+        digits = session.read.parquet(mnist_parquet(session, os.path.dirname(output)))
+        fault_free = mnist_fit(digits)
+        kill = KillAnExecutor(at=4)
+        faulty = mnist_fit(digits, [kill])
         np.savez(output, on_cluster=on_cluster.get_parameters(),
                  local=reproducible_fit(train, "local").get_parameters(),
                  accuracy=[on_cluster.evaluate(test, measure="Accuracy"),
                            from_rdd.evaluate(test, measure="Accuracy")],
-                 executors=executors, master=session.sparkContext.master)
+                 executors=len(executors), master=session.sparkContext.master,
+                 mnist_fault_free=fault_free.get_parameters(),
+                 mnist_faulty=faulty.get_parameters(),
+                 mnist_accuracy=fault_free.evaluate(LabeledFrame(digits, "pixels", "digit"),
+                                                    measure="Accuracy"),
+                 killed=kill.killed is not None and kill.killed not in
+                 executor_pids(session.sparkContext.applicationId))
     finally:
         session.stop()
 

@@ -3,17 +3,15 @@ cluster. Each runs ``spark_driver.py`` (beside this file) in a process of its ow
 limit."""
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import spark_driver
+from benchmarks import standalone
 
 DRIVER = Path(spark_driver.__file__)
 LIMIT = 300  # seconds for a driver process; a run takes well under a minute
@@ -44,67 +42,23 @@ def test_failed_tasks_are_retried_and_give_the_fault_free_weights(sc, tmp_path):
     assert np.array_equal(weights["distributed"], distributed.get_parameters())
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_port(port, process, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the Spark master exited"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"nothing listens on port {port} after {timeout}s")
-
-
 @pytest.fixture
 def standalone_cluster(tmp_path):
-    """A Spark standalone master and one worker (2 cores) from the installed pyspark, on
-    127.0.0.1; stopped, with the executors they started, at the end."""
-    import pyspark
-    home = os.path.dirname(pyspark.__file__)
-    spark_class = os.path.join(home, "bin", "spark-class")
-    env = {**os.environ, "SPARK_HOME": home, "SPARK_LOCAL_IP": "127.0.0.1",
-           "PYSPARK_PYTHON": sys.executable, "SPARK_LOG_DIR": str(tmp_path)}
-    port = _free_port()
-    url = f"spark://127.0.0.1:{port}"
-    commands = [
-        ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-         "--webui-port", str(_free_port())],
-        ["org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2",
-         "--memory", "1g", "--webui-port", str(_free_port()), "--work-dir",
-         str(tmp_path / "work"), url],
-    ]
-    processes = []
-    try:
-        for command in commands:
-            log = open(tmp_path / f"{command[0].rsplit('.', 1)[1]}.log", "w")
-            processes.append(subprocess.Popen([spark_class, *command], env=env, stdout=log,
-                                              stderr=subprocess.STDOUT,
-                                              start_new_session=True))
-            if len(processes) == 1:
-                _wait_for_port(port, processes[0])
+    """A Spark standalone master and two workers (one core each) on 127.0.0.1."""
+    with standalone.standalone_cluster(workers=2, cores=1, memory="1g", logs=tmp_path) as url:
         yield url
-    finally:
-        for process in reversed(processes):  # the worker first: it stops its executors
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
-def test_a_standalone_cluster_trains_iris(standalone_cluster, tmp_path):
+def test_a_two_worker_cluster_trains_and_survives_a_lost_executor(standalone_cluster,
+                                                                   tmp_path):
     output = tmp_path / "cluster.npz"
     # Executors run the driver's PYSPARK_PYTHON: here, this interpreter, which has learninspy.
     _run_driver("cluster", standalone_cluster, output, env={"PYSPARK_PYTHON": sys.executable})
     result = np.load(output)
-    assert str(result["master"]) == standalone_cluster and int(result["executors"]) == 1
+    assert str(result["master"]) == standalone_cluster and int(result["executors"]) == 2
     assert np.array_equal(result["on_cluster"], result["local"])  # bit-identical
     assert min(result["accuracy"]) >= 0.93  # local data broadcast, and an RDD of points
+    # MNIST-5k read from Parquet on both executors; one executor killed (-9) at iteration 4
+    assert bool(result["killed"])
+    assert np.array_equal(result["mnist_faulty"], result["mnist_fault_free"])
+    assert float(result["mnist_accuracy"]) >= 0.85

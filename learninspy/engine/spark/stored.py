@@ -1,0 +1,205 @@
+"""Rows kept on an executor's local disk: blocks one task writes and later tasks memory-map.
+
+A stored block is the rows of one partition in two raw C-order files, ``<prefix>-features``
+and ``<prefix>-labels``, under the executor's Spark local directory (``spark.local.dir``,
+which Spark removes with the application). The task that writes them streams its input --
+Arrow record batches of a DataFrame, or NumPy blocks -- into them batch by batch, so it never
+holds the partition in memory, and returns a small *handle*: a dict saying where the files are
+and what they hold, or the problem that stopped it. Tasks that later run on the same executor
+memory-map the files: the rows then live in the page cache, which the OS may reclaim, and no
+second copy exists anywhere. A retried task writes under temporary names and renames at the
+end, so nobody ever reads half a file.
+
+These functions run in the executors; they need NumPy and, for Arrow input, pyarrow.
+"""
+
+import os
+import socket
+import tempfile
+import uuid
+
+import numpy as np
+
+from learninspy.engine.spark.blocks import rebase_rows
+
+__all__ = ["BlockWriter", "open_block", "remove_block", "store_blocks", "store_batches",
+           "HANDLE_FIELDS", "local_dir"]
+
+#: The fields of a handle, and their Spark SQL types (the schema of ``store_batches``).
+HANDLE_FIELDS = (("part", "int"), ("rows", "bigint"), ("feature_shape", "array<int>"),
+                 ("features_dtype", "string"), ("label_shape", "array<int>"),
+                 ("labels_dtype", "string"), ("host", "string"), ("prefix", "string"),
+                 ("problem", "string"))
+_SUFFIXES = ("-features", "-labels")
+
+
+def local_dir():
+    """The first of the executor's local directories (where Spark keeps its own files)."""
+    return os.environ.get("SPARK_LOCAL_DIRS", tempfile.gettempdir()).split(",")[0]
+
+
+def _handle(part, rows=0, prefix=None, kinds=None, problem=None):
+    feature_shape, features_dtype, label_shape, labels_dtype = kinds or ((), None, (), None)
+    return {"part": part, "rows": rows, "feature_shape": list(feature_shape),
+            "features_dtype": features_dtype, "label_shape": list(label_shape),
+            "labels_dtype": labels_dtype, "host": socket.gethostname(), "prefix": prefix,
+            "problem": problem}
+
+
+class BlockWriter:
+    """Appends pairs ``(X, y)`` of one partition to its two files; :meth:`close` returns the
+    handle. Every pair must have the shapes (beyond the rows) and dtypes of the first.
+
+    Rows may come with ``keys`` (integers): the files then hold the rows sorted by key, so that
+    rows a shuffle delivered in any order are stored in one order, the same on every run.
+    """
+
+    def __init__(self, token, part):
+        folder = os.path.join(local_dir(), f"learninspy-{token}")
+        self.part, self.prefix, self.rows = part, os.path.join(folder, f"part-{part}"), 0
+        temporary = f".{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
+        for attempt in range(3):  # another task may remove the folder, empty, meanwhile
+            os.makedirs(folder, exist_ok=True)
+            try:
+                self._streams = [open(self.prefix + suffix + temporary, "wb")
+                                 for suffix in _SUFFIXES]
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+        self._kinds, self._keys = None, []
+
+    def append(self, X, y, keys=None):
+        X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
+        kinds = (X.shape[1:], X.dtype.str, y.shape[1:], y.dtype.str)
+        if self._kinds is None:
+            self._kinds = kinds
+        elif kinds[0] != self._kinds[0] or kinds[2] != self._kinds[2]:
+            raise ValueError(f"row {self.rows} has features of shape {kinds[0]} and labels of "
+                             f"shape {kinds[2]}, earlier rows {self._kinds[0]} and "
+                             f"{self._kinds[2]}")
+        elif kinds != self._kinds:
+            X, y = X.astype(self._kinds[1]), y.astype(self._kinds[3])
+        for stream, array in zip(self._streams, (X, y)):
+            stream.write(array.data)
+        if keys is not None:
+            self._keys.append(np.asarray(keys, dtype=np.int64))
+        self.rows += len(X)
+
+    def _closed(self, keep):
+        for stream, suffix in zip(self._streams, _SUFFIXES):
+            stream.close()
+            if keep:
+                os.replace(stream.name, self.prefix + suffix)
+            else:
+                os.remove(stream.name)
+
+    def close(self):
+        """The handle of the rows appended (their files renamed to their final names)."""
+        if self.rows == 0:
+            self._closed(keep=False)
+            return _handle(self.part)
+        for stream in self._streams:
+            stream.close()
+        keys = np.concatenate(self._keys) if self._keys else None
+        if keys is not None and np.any(keys[1:] < keys[:-1]):
+            order = np.argsort(keys, kind="stable")
+            shape, dtype, label_shape, labels_dtype = self._kinds
+            _reorder(self._streams[0].name, dtype, shape, order)
+            _reorder(self._streams[1].name, labels_dtype, label_shape, order)
+        self._closed(keep=True)
+        return _handle(self.part, self.rows, self.prefix, self._kinds)
+
+    def abort(self, problem):
+        """The handle of a partition that ``problem`` stopped (its files removed)."""
+        self._closed(keep=False)
+        return _handle(self.part, problem=problem)
+
+
+def _reorder(path, dtype, shape, order):
+    """Rewrite the rows of the raw file ``path`` in the order ``order``, a chunk at a time."""
+    source = np.memmap(path, dtype=dtype, mode="r", shape=(len(order),) + tuple(shape))
+    step = max(1, (32 << 20) // max(1, source[:1].nbytes))
+    with open(path + ".sorted", "wb") as stream:
+        for start in range(0, len(order), step):
+            stream.write(np.ascontiguousarray(source[order[start:start + step]]).data)
+    del source
+    os.replace(path + ".sorted", path)
+
+
+def open_block(handle):
+    """The ``(X, y)`` of a handle, X memory-mapped (read-only), y read; FileNotFoundError when
+    this executor does not have the files (it is not the one that wrote them)."""
+    rows, shape = int(handle["rows"]), tuple(handle["feature_shape"])
+    label_shape = tuple(handle["label_shape"])
+    if rows == 0:
+        return (np.zeros((0,) + shape, np.float32), np.zeros((0,) + label_shape))
+    X = np.memmap(handle["prefix"] + "-features", dtype=handle["features_dtype"], mode="r",
+                  shape=(rows,) + shape)
+    y = np.fromfile(handle["prefix"] + "-labels", dtype=handle["labels_dtype"])
+    return np.asarray(X), y.reshape((rows,) + label_shape)
+
+
+def remove_block(handle):
+    """Delete a handle's files, and their folder once it is empty."""
+    if handle["prefix"] is None:
+        return
+    for suffix in _SUFFIXES:
+        try:
+            os.remove(handle["prefix"] + suffix)
+        except FileNotFoundError:
+            pass
+    try:
+        os.rmdir(os.path.dirname(handle["prefix"]))
+    except OSError:  # other parts' files are still there
+        pass
+
+
+def _write(writer, items, convert, where, keys=None):
+    """Append ``convert(item)`` -- a pair ``(X, y)`` -- of every item (with ``keys(item)``
+    when given), or stop at the first problem, named with its row in the partition (the items
+    are still read to their end: a task that leaves its input unread costs a new Python
+    worker)."""
+    problem = None
+    for item in items:
+        if problem is not None:
+            continue
+        try:
+            X, y = convert(item)
+            if len(X):
+                writer.append(X, y, None if keys is None else keys(item))
+        except (TypeError, ValueError) as error:
+            problem = f"{rebase_rows(str(error), writer.rows)} (in {where})"
+    return writer.abort(problem) if problem else writer.close()
+
+
+def store_blocks(token, convert, index, blocks):
+    """RDD task: write partition ``index``'s blocks ``(X, y)``, each through
+    ``convert(block)``; yield its handle."""
+    yield _write(BlockWriter(token, index), blocks, convert, f"partition {index}")
+
+
+def store_batches(token, decode, order, batches):
+    """``mapInArrow`` task: write the partition's record batches, each turned into a pair
+    ``(X, y)`` by ``decode(batch)`` -- sorted by the integer column ``order`` when it is not
+    None --; yield its handle, a one-row record batch of :data:`HANDLE_FIELDS`."""
+    from pyspark import TaskContext
+    part = TaskContext.get().partitionId()
+    keys = None if order is None else (lambda batch: batch.column(order).to_numpy())
+    yield handle_batch([_write(BlockWriter(token, part), batches, decode, f"partition {part}",
+                               keys)])
+
+
+def handle_batch(handles):
+    """Handles as an Arrow record batch of :data:`HANDLE_FIELDS`."""
+    import pyarrow as pa
+    types = {"int": pa.int32(), "bigint": pa.int64(), "string": pa.string(),
+             "array<int>": pa.list_(pa.int32())}
+    return pa.RecordBatch.from_arrays(
+        [pa.array([handle[name] for handle in handles], types[kind])
+         for name, kind in HANDLE_FIELDS], names=[name for name, _ in HANDLE_FIELDS])
+
+
+def handle_schema():
+    """:data:`HANDLE_FIELDS` as a Spark DDL schema string."""
+    return ", ".join(f"{name} {kind}" for name, kind in HANDLE_FIELDS)

@@ -263,13 +263,14 @@ class _FrameSource:
     def replicas(self, k, model, token):
         """Each replica's rows written to the executors: the frame's rows dealt round-robin to
         k partitions (``repartition(k)``), so that every replica holds a sample of the whole
-        whatever order the rows come in, and stored in the order they had before the shuffle
-        (a shuffle delivers them in any order), so that every run trains on the same rows in
-        the same order."""
+        whatever order the rows come in, then sorted back, by Spark, into the order they had
+        before the shuffle (which delivers them in any order), so that every run trains on the
+        same rows in the same order. Spark's sort spills to disk beyond its memory share; the
+        Python side streams the sorted batches into the files, holding one batch at a time."""
         from pyspark.sql import functions as F
         keyed = self.frame.selected().withColumn(_ORDER, F.monotonically_increasing_id())
-        stored = store_frame(keyed.repartition(k), CheckedRows(model, self.frame.decoder),
-                             token, order=_ORDER)
+        dealt = keyed.repartition(k).sortWithinPartitions(_ORDER).drop(_ORDER)
+        stored = store_frame(dealt, CheckedRows(model, self.frame.decoder), token)
         return _with_rows_for_each(stored, k)
 
     def close(self):

@@ -138,11 +138,10 @@ def _remove_blocks(batches):
     yield pa.RecordBatch.from_arrays([pa.array([len(handles)], pa.int32())], names=["removed"])
 
 
-def store_frame(frame, decode, token, order=None):
+def store_frame(frame, decode, token):
     """Write each partition of ``frame`` to its executor's disk, batch by batch through
-    ``decode(batch) -> (X, y)`` -- the rows sorted by the integer column ``order``, if given
-    -- in one job; the :class:`StoredRows`."""
-    handles = frame.mapInArrow(partial(store_batches, token, decode, order), handle_schema())
+    ``decode(batch) -> (X, y)``, in one job; the :class:`StoredRows`."""
+    handles = frame.mapInArrow(partial(store_batches, token, decode), handle_schema())
     session = frame.sparkSession
     if is_connect(frame):
         return _FrameRows(session, handles)
@@ -172,6 +171,5 @@ def frame_blocks(frame, decode):
     each decoded from its record batches by ``decode(batch)``: the Arrow stage streams the
     partition to a local file and the Python stage of the same task reads it back, so no row
     goes through the JVM's pickler. A partition with a bad row holds ``(None, problem)``."""
-    handles = frame.mapInArrow(partial(store_batches, uuid.uuid4().hex, decode, None),
-                               handle_schema())
+    handles = frame.mapInArrow(partial(store_batches, uuid.uuid4().hex, decode), handle_schema())
     return handles.rdd.map(lambda row: row.asDict()).mapPartitions(_read_back)

@@ -48,11 +48,7 @@ def _handle(part, rows=0, prefix=None, kinds=None, problem=None):
 
 class BlockWriter:
     """Appends pairs ``(X, y)`` of one partition to its two files; :meth:`close` returns the
-    handle. Every pair must have the shapes (beyond the rows) and dtypes of the first.
-
-    Rows may come with ``keys`` (integers): the files then hold the rows sorted by key, so that
-    rows a shuffle delivered in any order are stored in one order, the same on every run.
-    """
+    handle. Every pair must have the shapes (beyond the rows) and dtypes of the first."""
 
     def __init__(self, token, part):
         folder = os.path.join(local_dir(), f"learninspy-{token}")
@@ -67,9 +63,9 @@ class BlockWriter:
             except FileNotFoundError:
                 if attempt == 2:
                     raise
-        self._kinds, self._keys = None, []
+        self._kinds = None
 
-    def append(self, X, y, keys=None):
+    def append(self, X, y):
         X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
         kinds = (X.shape[1:], X.dtype.str, y.shape[1:], y.dtype.str)
         if self._kinds is None:
@@ -82,8 +78,6 @@ class BlockWriter:
             X, y = X.astype(self._kinds[1]), y.astype(self._kinds[3])
         for stream, array in zip(self._streams, (X, y)):
             stream.write(array.data)
-        if keys is not None:
-            self._keys.append(np.asarray(keys, dtype=np.int64))
         self.rows += len(X)
 
     def _closed(self, keep):
@@ -99,14 +93,6 @@ class BlockWriter:
         if self.rows == 0:
             self._closed(keep=False)
             return _handle(self.part)
-        for stream in self._streams:
-            stream.close()
-        keys = np.concatenate(self._keys) if self._keys else None
-        if keys is not None and np.any(keys[1:] < keys[:-1]):
-            order = np.argsort(keys, kind="stable")
-            shape, dtype, label_shape, labels_dtype = self._kinds
-            _reorder(self._streams[0].name, dtype, shape, order)
-            _reorder(self._streams[1].name, labels_dtype, label_shape, order)
         self._closed(keep=True)
         return _handle(self.part, self.rows, self.prefix, self._kinds)
 
@@ -114,17 +100,6 @@ class BlockWriter:
         """The handle of a partition that ``problem`` stopped (its files removed)."""
         self._closed(keep=False)
         return _handle(self.part, problem=problem)
-
-
-def _reorder(path, dtype, shape, order):
-    """Rewrite the rows of the raw file ``path`` in the order ``order``, a chunk at a time."""
-    source = np.memmap(path, dtype=dtype, mode="r", shape=(len(order),) + tuple(shape))
-    step = max(1, (32 << 20) // max(1, source[:1].nbytes))
-    with open(path + ".sorted", "wb") as stream:
-        for start in range(0, len(order), step):
-            stream.write(np.ascontiguousarray(source[order[start:start + step]]).data)
-    del source
-    os.replace(path + ".sorted", path)
 
 
 def open_block(handle):
@@ -155,11 +130,10 @@ def remove_block(handle):
         pass
 
 
-def _write(writer, items, convert, where, keys=None):
-    """Append ``convert(item)`` -- a pair ``(X, y)`` -- of every item (with ``keys(item)``
-    when given), or stop at the first problem, named with its row in the partition (the items
-    are still read to their end: a task that leaves its input unread costs a new Python
-    worker)."""
+def _write(writer, items, convert, where):
+    """Append ``convert(item)`` -- a pair ``(X, y)`` -- of every item, or stop at the first
+    problem, named with its row in the partition (the items are still read to their end: a
+    task that leaves its input unread costs a new Python worker)."""
     problem = None
     for item in items:
         if problem is not None:
@@ -167,7 +141,7 @@ def _write(writer, items, convert, where, keys=None):
         try:
             X, y = convert(item)
             if len(X):
-                writer.append(X, y, None if keys is None else keys(item))
+                writer.append(X, y)
         except (TypeError, ValueError) as error:
             problem = f"{rebase_rows(str(error), writer.rows)} (in {where})"
     return writer.abort(problem) if problem else writer.close()
@@ -179,15 +153,13 @@ def store_blocks(token, convert, index, blocks):
     yield _write(BlockWriter(token, index), blocks, convert, f"partition {index}")
 
 
-def store_batches(token, decode, order, batches):
+def store_batches(token, decode, batches):
     """``mapInArrow`` task: write the partition's record batches, each turned into a pair
-    ``(X, y)`` by ``decode(batch)`` -- sorted by the integer column ``order`` when it is not
-    None --; yield its handle, a one-row record batch of :data:`HANDLE_FIELDS`."""
+    ``(X, y)`` by ``decode(batch)``; yield its handle, a one-row record batch of
+    :data:`HANDLE_FIELDS`."""
     from pyspark import TaskContext
     part = TaskContext.get().partitionId()
-    keys = None if order is None else (lambda batch: batch.column(order).to_numpy())
-    yield handle_batch([_write(BlockWriter(token, part), batches, decode, f"partition {part}",
-                               keys)])
+    yield handle_batch([_write(BlockWriter(token, part), batches, decode, f"partition {part}")])
 
 
 def handle_batch(handles):

@@ -109,16 +109,3 @@ def test_stored_blocks_are_memory_mapped_back_and_leave_nothing_behind(tmp_path,
         writer = BlockWriter("token", 6)
         writer.append(*parts[0])
         writer.append(np.zeros((1, 5), np.float32), np.zeros(1))
-
-
-def test_rows_with_keys_are_stored_in_key_order(tmp_path, monkeypatch):
-    monkeypatch.setenv("SPARK_LOCAL_DIRS", str(tmp_path))
-    writer = BlockWriter("keyed", 0)
-    X = np.arange(12, dtype=np.float32).reshape(6, 2)
-    y = np.arange(6.0)
-    order = np.array([5, 0, 3, 1, 4, 2])
-    writer.append(X[:4], y[:4], keys=order[:4])
-    writer.append(X[4:], y[4:], keys=order[4:])
-    stored_X, stored_y = open_block(writer.close())
-    assert np.array_equal(stored_y, y[np.argsort(order)])
-    assert np.array_equal(stored_X, X[np.argsort(order)])

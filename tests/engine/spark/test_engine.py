@@ -340,3 +340,27 @@ def test_an_evaluation_on_spark_data_reads_the_validation_data_only(sc, iris_sca
     assert network.history.train_kind == "batches"
     assert not np.isnan(network.history.final["train"])
     assert network.history.final["valid"] == network.evaluate(valid)
+
+
+def test_a_frame_is_dealt_to_the_replicas_in_one_order_on_every_run(spark):
+    from pyspark.sql import functions as F
+    from learninspy.engine.spark.engine import _FrameSource
+    from learninspy.engine.spark.handles import share
+    from learninspy.engine.spark.stored import open_block
+    from learninspy.engine.spark.tasks import Cloudpickled
+    from learninspy.utils.distributed import LabeledFrame
+    frame = spark.range(600, numPartitions=4).select(
+        F.array(F.col("id").cast("float"), F.col("id").cast("float")).alias("features"),
+        (F.col("id") % 3).cast("double").alias("label"))
+    network = NeuralNetwork(NetworkParameters([2, 3], seed=0))
+    source = _FrameSource(LabeledFrame(frame), network)
+    runs = []
+    for run in range(2):
+        shared = share(spark, Cloudpickled(network))
+        stored = source.replicas(2, shared, f"order-{run}")
+        runs.append([open_block(handle)[0][:, 0].copy() for handle in stored.handles])
+        stored.release(), shared.destroy()
+    for rows in runs[0]:  # a sample of the whole, in the frame's order
+        assert len(rows) == 300 and np.all(np.diff(rows) > 0) and rows[-1] - rows[0] > 500
+    assert sorted(np.concatenate(runs[0]).tolist()) == list(range(600))
+    assert all(np.array_equal(a, b) for a, b in zip(*runs))

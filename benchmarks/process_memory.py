@@ -59,7 +59,7 @@ def executor_pids(application):
         if b"org.apache.spark.executor.CoarseGrainedExecutorBackend" in command and \
                 application.encode() in command:
             pids.append(int(entry))
-    return pids
+    return sorted(pids)
 
 
 class PeakMemory:

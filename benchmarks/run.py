@@ -1,7 +1,7 @@
 """Run every benchmark, print one report, and write it to ``benchmarks/results/``.
 
     python -m benchmarks.run            # full run (make bench)
-    python -m benchmarks.run --quick    # under 3 minutes (make bench-quick)
+    python -m benchmarks.run --quick    # smaller sizes, fewer rounds (make bench-quick)
     python -m benchmarks.run --only throughput,prediction
 
 Writes ``results/latest.md`` (the tables), ``results/latest.json`` (every number and the
@@ -294,9 +294,15 @@ def spark_cluster_section(report, quick):
     return "Spark standalone cluster", spark_cluster.describe(result)
 
 
+def _write(parts, report):
+    with open(os.path.join(RESULTS, "latest.md"), "w") as stream:
+        stream.write("\n\n".join(parts) + "\n")
+    common.save_json(os.path.join(RESULTS, "latest.json"), report)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a shorter run (< 3 minutes)")
+    parser.add_argument("--quick", action="store_true", help="a shorter run: smaller sizes, fewer rounds")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections of {SECTIONS}")
     arguments = parser.parse_args(argv)
@@ -322,10 +328,8 @@ def main(argv=None):
         print(text, flush=True)
         print(f"({name}: {time.perf_counter() - section_started:.0f}s)\n", flush=True)
         parts.append(f"## {title}\n\n{text}")
-    report["seconds"] = time.perf_counter() - started
-    with open(os.path.join(RESULTS, "latest.md"), "w") as stream:
-        stream.write("\n\n".join(parts) + "\n")
-    common.save_json(os.path.join(RESULTS, "latest.json"), report)
+        report["seconds"] = time.perf_counter() - started
+        _write(parts, report)  # after each section: a later failure keeps what ran
     print(f"Done in {report['seconds']:.0f}s; results in {RESULTS}/latest.md")
     return 0
 

@@ -2,7 +2,7 @@
 memory each), started on this machine from the installed pyspark.
 
     python -m benchmarks.spark_cluster              # about 10 minutes on 2 cores
-    python -m benchmarks.spark_cluster --quick      # 100,000 rows, about 3 minutes
+    python -m benchmarks.spark_cluster --quick      # 100,000 rows, about 2 minutes
     python -m benchmarks.run --only spark-cluster   # the same, in the report of make bench
 
 1. Memory: ``fit`` on ``rows`` x 784 float32 rows (2.2 GB at 700,000) read from Parquet by the
@@ -140,8 +140,8 @@ def describe(result):
     lines.append(f"  (target <= 2.5x. Idle, after a first Python task, the two executors hold "
                  f"{used['idle_gb']:.2f} GB: above that, learninspy's fit peaks at "
                  f"{used['learninspy fit']['above_idle_ratio']:.2f}x the data, MLlib at "
-                 f"{used['MLlib MLP']['above_idle_ratio']:.2f}x. The driver grew by "
-                 f"{used['driver_growth_gb']:.2f} GB.)")
+                 f"{used['MLlib MLP']['above_idle_ratio']:.2f}x. The driver's JVM grew by "
+                 f"{max(0.0, used['driver_growth_gb']):.2f} GB.)")
     cost, rates = result["overhead"], result["throughput"]
     ratio = rates["spark"] / rates["local"] if rates["local"] and rates["spark"] else float("nan")
     lines += ["", f"Seconds per iteration (iris 4-10-3, 2 replicas x 1 local step): local "

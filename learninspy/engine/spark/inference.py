@@ -18,6 +18,7 @@ from functools import partial
 
 import numpy as np
 
+from learninspy._internal.logs import get_logger
 from learninspy.engine.spark.session import require_pyspark
 
 require_pyspark()
@@ -283,10 +284,28 @@ def _active_session():
     return session
 
 
+_log = get_logger(__name__)
+COLUMNAR_INPUT = "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled"
+
+
+def _row_input_for_vectors(frame):
+    """Turn off ``COLUMNAR_INPUT`` in the frame's session when the frame has a Vector (or any
+    user-defined type) column: Spark's columnar input to Arrow UDFs, which it uses for a Parquet
+    scan, fails on such columns (UNSUPPORTED_DATATYPE UDT), and Spark ML frames have them."""
+    if not any(field.dataType.typeName() == "udt" for field in frame.frame.schema.fields):
+        return
+    conf = frame.session.conf
+    if conf.get(COLUMNAR_INPUT, "true").lower() == "true":
+        conf.set(COLUMNAR_INPUT, "false")
+        _log.info("set %s to false: Spark's columnar input to Arrow UDFs cannot read Vector "
+                  "columns", COLUMNAR_INPUT)
+
+
 def predict_frame(model, frame, names):
     """``frame``'s DataFrame with the prediction columns ``names`` (see
     :func:`output_fields`)."""
     from pyspark.sql import functions as F
+    _row_input_for_vectors(frame)
     udf = prediction_udf(model, frame.session, *names)
     struct = "__learninspy_outputs"
     features = frame.decoder.features

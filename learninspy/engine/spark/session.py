@@ -165,7 +165,9 @@ def get_session(master=None, app_name="learninspy", config=None, ui=True, timeou
         check_master(master, min(timeout, 10.0))
         settings = {"spark.ui.enabled": "true" if ui else "false",
                     "spark.ui.showConsoleProgress": "false",
-                    "spark.sql.execution.arrow.pyspark.enabled": "true"}
+                    "spark.sql.execution.arrow.pyspark.enabled": "true",
+                    # Arrow UDFs read rows: their columnar input cannot carry Vector columns
+                    "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled": "false"}
         settings.update(config or {})
         builder = SparkSession.builder.master(master).appName(app_name)
         for key, value in settings.items():

@@ -13,7 +13,9 @@ import sys
 
 import numpy as np
 
-from learninspy.context import get_session
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+from benchmarks.process_memory import executor_pids  # noqa: E402 -- the repository's root
+from learninspy.context import get_session  # noqa: E402
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import MaxIterations, criterion
@@ -92,21 +94,6 @@ class KillAnExecutor(Callback):
             pids = executor_pids(SparkSession.getActiveSession().sparkContext.applicationId)
             self.killed = pids[0]
             os.kill(self.killed, signal.SIGKILL)
-
-
-def executor_pids(application):
-    """The process ids of this machine's executors of ``application``."""
-    pids = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as stream:
-                command = stream.read().split(b"\0")
-        except OSError:
-            continue
-        if b"org.apache.spark.executor.CoarseGrainedExecutorBackend" in command and \
-                application.encode() in command:
-            pids.append(int(entry))
-    return sorted(pids)
 
 
 def mnist_parquet(session, folder):

@@ -217,3 +217,22 @@ def test_the_model_as_a_udf_scores_sql_queries_as_transform_does(spark, iris_fra
                        "ORDER BY sepal_length, sepal_width, petal_length, petal_width")
     by_transform = model.transform(test).orderBy(*IRIS_COLUMNS)
     assert [r.p for r in by_sql.collect()] == [r.prediction for r in by_transform.collect()]
+
+
+def test_vectors_read_from_parquet_are_scored_as_the_model_scores_them(spark, tmp_path):
+    from pyspark.ml.functions import array_to_vector
+    from learninspy.engine.spark.inference import COLUMNAR_INPUT
+    from learninspy.ml import NeuralNetworkClassificationModel
+    X = np.random.default_rng(0).standard_normal((500, 8)).astype(np.float32)
+    spark.createDataFrame(pd.DataFrame({"features": list(X), "label": np.zeros(500)})) \
+        .write.parquet(str(tmp_path / "rows.parquet"))
+    frame = spark.read.parquet(str(tmp_path / "rows.parquet")) \
+        .withColumn("features", array_to_vector("features"))
+    network = NeuralNetwork(NetworkParameters([8, 4, 3], seed=0))
+    spark.conf.set(COLUMNAR_INPUT, "true")  # Spark's default, which cannot carry Vectors
+    try:
+        scored = NeuralNetworkClassificationModel(network).transform(frame).collect()
+    finally:
+        spark.conf.set(COLUMNAR_INPUT, "false")
+    probabilities = np.array([row.probability.toArray() for row in scored])
+    assert np.allclose(probabilities, network.outputs(X), atol=1e-6)

@@ -302,7 +302,8 @@ def _write(parts, report):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a shorter run: smaller sizes, fewer rounds")
+    parser.add_argument("--quick", action="store_true",
+                        help="a shorter run: smaller sizes, fewer rounds")
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections of {SECTIONS}")
     arguments = parser.parse_args(argv)

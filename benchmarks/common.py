@@ -87,6 +87,24 @@ def torch_steps(model, optimizer, loss, inputs, targets, batch, steps, generator
         optimizer.step()
 
 
+def table(header, rows):
+    """A Markdown table, columns right-aligned."""
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(str(c).rjust(w) for c, w in zip(r, widths)) + " |"
+    rule = "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"
+    return "\n".join([line(header), rule] + [line(r) for r in rows])
+
+
+def number(value, digits=0):
+    """``value`` with thousands separators, or '-' for None."""
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(a, b):
+    """``a / b`` as '1.23x', or '-' when either is missing."""
+    return number(a / b, 2) + "x" if a and b else "-"
+
+
 def save_json(path, data):
     with open(path, "w") as stream:
         json.dump(data, stream, indent=2, default=float)

@@ -578,6 +578,103 @@ def run(quick=False, config=None, tools=None, spark=True):
     return result
 
 
+# --- The report --------------------------------------------------------------------------------
+
+def _tools_table(result):
+    """Table 1 of the fit section: every tool's samples/s and learninspy fit's ratios."""
+    tools, c = list(TOOLS), result["config"]
+    rows = []
+    for batch, rates in result["tools"]["rates"].items():
+        ours = rates.get(FIT)
+        rows.append([batch] + [common.number(rates.get(t)) for t in tools]
+                    + [common.ratio(ours, rates.get(t)) for t in (TORCH, KERAS, SKLEARN,
+                                                             INNER)])
+    text = common.table(["batch"] + tools + ["vs PyTorch", "vs Keras", "vs scikit-learn",
+                                       "fit / inner loop"], rows)
+    schedules = ", ".join("{} rows x {} epochs at {}".format(
+        *sklearn_schedule(c["rows"], c["steps"], b), b) for b in result["tools"]["rates"])
+    missing = "".join(f" {tool}: {why}, shown as '-'." for tool, why in
+                      result["tools"]["missing"].items())
+    return text + (
+        f"\n\nSamples/s of one whole training call ({c['steps']} x batch examples over its "
+        "wall time, the call's own set-up included; building the untrained model is not "
+        f"timed): {'-'.join(map(str, c['sizes']))} ReLU, softmax cross-entropy, float32, SGD "
+        f"step {c['learning_rate']} with momentum {c['momentum']}, no penalties, on "
+        f"{c['rows']:,} synthetic rows (`common.synthetic`); {c['steps']} steps as "
+        f"{c['iterations']} iterations of {c['local_steps']} local steps, 1 replica; the "
+        f"{c['valid_rows']:,} validation rows scored after iterations "
+        f"{', '.join(map(str, c['evaluated_iterations']))} and at the end "
+        f"(valid_iters={c['valid_iters']}). learninspy fit: `NeuralNetwork.fit` on the local "
+        "engine, sampling 'fresh', keep_state=True, the training score from the trained "
+        "batches (the default). Inner loop: `optimize` alone, the same steps in one call, the "
+        f"data checked beforehand. PyTorch ({c['torch_threads']} threads): an eager loop of "
+        "the same steps, scoring the same rows at the same moments. Keras "
+        f"{c['keras'] or '(not installed)'} on PyTorch: `model.fit` of a generator of random "
+        f"batches, steps_per_epoch={c['local_steps']}, epochs={c['iterations']}, "
+        f"validation_freq={c['valid_iters']} (it scores {c['iterations'] // c['valid_iters']} "
+        "times; arrays would run out of batches). scikit-learn: `MLPClassifier.fit` of "
+        f"{schedules} -- the same steps; it scores no validation rows (it cannot during a "
+        f"fit). NumPy's BLAS: {c['blas_threads']} threads. The tools take turns in shuffled "
+        f"order, a warm-up then {c['rounds']} rounds, medians. Ratios: learninspy fit's "
+        "samples/s over each tool's; fit / inner loop over `optimize`'s (1.00x: fit costs "
+        "nothing besides its steps)." + missing)
+
+
+def _spark_table(result):
+    """Table 2 of the fit section: the same fit on Spark against the local engine."""
+    spark, c = result["spark"], result["config"]
+    if "skipped" in spark:
+        return f"Spark engine: skipped ({spark['skipped']})."
+    rows = [[batch] + [common.number(rates[f"{engine} p{p}"]) if engine else
+                       common.ratio(rates[f"spark p{p}"], rates[f"local p{p}"])
+                       for p in (1, 2) for engine in ("local", "spark", None)]
+            for batch, rates in spark["rates"].items()]
+    header = ["batch"] + [f"{name} p{p}" for p in (1, 2)
+                          for name in ("local", "spark", "spark / local")]
+    return common.table(header, rows) + (
+        "\n\nSamples/s of the same fit, the training rows as a Spark DataFrame (an "
+        "array<float> 'features' and a 'label' column, built through Arrow beforehand and "
+        f"read by each fit) on Spark {spark['master']} (a session of learninspy's "
+        f"`get_session`, started in {spark['session_seconds']:.1f}s), against the local "
+        "engine, with p = 1 and 2 replicas (2 replicas train 2 x "
+        f"{c['steps']} x batch examples; the local engine runs them in 2 threads of one BLAS "
+        "thread each); the validation rows are local, scored on the driver. "
+        f"{c['steps']} steps per replica as in the table above, a warm-up then "
+        f"{c['rounds']} shuffled rounds, medians.")
+
+
+def _breakdown_table(result):
+    """Table 3 of the fit section: where the seconds of one fit go."""
+    part = result["breakdown"]
+    total = part["seconds"]
+    rows = [[name, f"{part['parts'][name]:.3f}", f"{100 * part['parts'][name] / total:.1f}%",
+             what] for name, what in PARTS]
+    rows.append(["total", f"{total:.3f}", "100.0%", "the fit call"])
+    return common.table(["part", "seconds", "share", "what it times"], rows) + (
+        f"\n\nOne local fit at batch {part['batch']} ({common.number(part['samples_per_s'])} "
+        "samples/s), the configuration above, after a warm-up; timing wrappers around the "
+        "functions fit calls, set up by the benchmark only; a call nested in another timed one "
+        "(the final validation inside the callbacks' end, say) counts in its own part.")
+
+
+def _linear_line(result):
+    line, c = result["linear"], result["config"]
+    short, long = line["iterations"]
+    return (f"Linear cost: a local fit at batch {line['batch']} of {short} iterations took "
+            f"{line['seconds'][short]:.2f}s, of {long} iterations {line['seconds'][long]:.2f}s: "
+            f"{line['ratio']:.2f}x (linear: {line['expected']:.0f}x; a fixed cost per fit "
+            f"makes it less), medians of {c['linear_rounds']} rounds.")
+
+
+def describe(result):
+    """The fit section's text from a result of ``fit_speed.run``."""
+    overrides = result["config"]["overrides"]
+    warning = (f"**Smoke-test sizes** (LEARNINSPY_BENCH_FIT='{overrides}'): not the "
+               "benchmark's configuration.\n\n" if overrides else "")
+    return warning + "\n\n".join([_tools_table(result), _spark_table(result),
+                                  _breakdown_table(result), _linear_line(result)])
+
+
 def finite_rates(result):
     """Every samples/s figure of a result of :func:`run` (for checks: all positive, finite)."""
     rates = [r for by_tool in result["tools"]["rates"].values() for r in by_tool.values()]
@@ -591,9 +688,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-spark", action="store_true")
     arguments = parser.parse_args(argv)
-    from benchmarks.run import describe_fit
     result = run(arguments.quick, spark=not arguments.no_spark)
-    print(describe_fit(result))
+    print(describe(result))
 
 
 if __name__ == "__main__":

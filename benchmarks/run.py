@@ -20,123 +20,14 @@ SECTIONS = ("fit", "throughput", "accuracy", "prediction", "memory", "seeds", "s
             "spark-ml", "spark-cluster")
 
 
-def _table(header, rows):
-    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(str(c).rjust(w) for c, w in zip(r, widths)) + " |"
-    rule = "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"
-    return "\n".join([line(header), rule] + [line(r) for r in rows])
-
-
-def _number(value, digits=0):
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
-def _ratio(a, b):
-    return _number(a / b, 2) + "x" if a and b else "-"
-
-
-def _fit_tools_table(result):
-    """Table 1 of the fit section: every tool's samples/s and learninspy fit's ratios."""
-    from benchmarks import fit_speed as fs
-    tools, c = list(fs.TOOLS), result["config"]
-    rows = []
-    for batch, rates in result["tools"]["rates"].items():
-        ours = rates.get(fs.FIT)
-        rows.append([batch] + [_number(rates.get(t)) for t in tools]
-                    + [_ratio(ours, rates.get(t)) for t in (fs.TORCH, fs.KERAS, fs.SKLEARN,
-                                                             fs.INNER)])
-    text = _table(["batch"] + tools + ["vs PyTorch", "vs Keras", "vs scikit-learn",
-                                       "fit / inner loop"], rows)
-    schedules = ", ".join("{} rows x {} epochs at {}".format(
-        *fs.sklearn_schedule(c["rows"], c["steps"], b), b) for b in result["tools"]["rates"])
-    missing = "".join(f" {tool}: {why}, shown as '-'." for tool, why in
-                      result["tools"]["missing"].items())
-    return text + (
-        f"\n\nSamples/s of one whole training call ({c['steps']} x batch examples over its "
-        "wall time, the call's own set-up included; building the untrained model is not "
-        f"timed): {'-'.join(map(str, c['sizes']))} ReLU, softmax cross-entropy, float32, SGD "
-        f"step {c['learning_rate']} with momentum {c['momentum']}, no penalties, on "
-        f"{c['rows']:,} synthetic rows (`common.synthetic`); {c['steps']} steps as "
-        f"{c['iterations']} iterations of {c['local_steps']} local steps, 1 replica; the "
-        f"{c['valid_rows']:,} validation rows scored after iterations "
-        f"{', '.join(map(str, c['evaluated_iterations']))} and at the end "
-        f"(valid_iters={c['valid_iters']}). learninspy fit: `NeuralNetwork.fit` on the local "
-        "engine, sampling 'fresh', keep_state=True, the training score from the trained "
-        "batches (the default). Inner loop: `optimize` alone, the same steps in one call, the "
-        f"data checked beforehand. PyTorch ({c['torch_threads']} threads): an eager loop of "
-        "the same steps, scoring the same rows at the same moments. Keras "
-        f"{c['keras'] or '(not installed)'} on PyTorch: `model.fit` of a generator of random "
-        f"batches, steps_per_epoch={c['local_steps']}, epochs={c['iterations']}, "
-        f"validation_freq={c['valid_iters']} (it scores {c['iterations'] // c['valid_iters']} "
-        "times; arrays would run out of batches). scikit-learn: `MLPClassifier.fit` of "
-        f"{schedules} -- the same steps; it scores no validation rows (it cannot during a "
-        f"fit). NumPy's BLAS: {c['blas_threads']} threads. The tools take turns in shuffled "
-        f"order, a warm-up then {c['rounds']} rounds, medians. Ratios: learninspy fit's "
-        "samples/s over each tool's; fit / inner loop over `optimize`'s (1.00x: fit costs "
-        "nothing besides its steps)." + missing)
-
-
-def _fit_spark_table(result):
-    """Table 2 of the fit section: the same fit on Spark against the local engine."""
-    spark, c = result["spark"], result["config"]
-    if "skipped" in spark:
-        return f"Spark engine: skipped ({spark['skipped']})."
-    rows = [[batch] + [_number(rates[f"{engine} p{p}"]) if engine else
-                       _ratio(rates[f"spark p{p}"], rates[f"local p{p}"])
-                       for p in (1, 2) for engine in ("local", "spark", None)]
-            for batch, rates in spark["rates"].items()]
-    header = ["batch"] + [f"{name} p{p}" for p in (1, 2)
-                          for name in ("local", "spark", "spark / local")]
-    return _table(header, rows) + (
-        "\n\nSamples/s of the same fit, the training rows as a Spark DataFrame (an "
-        "array<float> 'features' and a 'label' column, built through Arrow beforehand and "
-        f"read by each fit) on Spark {spark['master']} (a session of learninspy's "
-        f"`get_session`, started in {spark['session_seconds']:.1f}s), against the local "
-        "engine, with p = 1 and 2 replicas (2 replicas train 2 x "
-        f"{c['steps']} x batch examples; the local engine runs them in 2 threads of one BLAS "
-        "thread each); the validation rows are local, scored on the driver. "
-        f"{c['steps']} steps per replica as in the table above, a warm-up then "
-        f"{c['rounds']} shuffled rounds, medians.")
-
-
-def _fit_breakdown_table(result):
-    """Table 3 of the fit section: where the seconds of one fit go."""
-    from benchmarks.fit_speed import PARTS
-    part = result["breakdown"]
-    total = part["seconds"]
-    rows = [[name, f"{part['parts'][name]:.3f}", f"{100 * part['parts'][name] / total:.1f}%",
-             what] for name, what in PARTS]
-    rows.append(["total", f"{total:.3f}", "100.0%", "the fit call"])
-    return _table(["part", "seconds", "share", "what it times"], rows) + (
-        f"\n\nOne local fit at batch {part['batch']} ({_number(part['samples_per_s'])} "
-        "samples/s), the configuration above, after a warm-up; timing wrappers around the "
-        "functions fit calls, set up by the benchmark only; a call nested in another timed one "
-        "(the final validation inside the callbacks' end, say) counts in its own part.")
-
-
-def _fit_linear_line(result):
-    line, c = result["linear"], result["config"]
-    short, long = line["iterations"]
-    return (f"Linear cost: a local fit at batch {line['batch']} of {short} iterations took "
-            f"{line['seconds'][short]:.2f}s, of {long} iterations {line['seconds'][long]:.2f}s: "
-            f"{line['ratio']:.2f}x (linear: {line['expected']:.0f}x; a fixed cost per fit "
-            f"makes it less), medians of {c['linear_rounds']} rounds.")
-
-
-def describe_fit(result):
-    """The fit section's text from a result of ``fit_speed.run``."""
-    overrides = result["config"]["overrides"]
-    warning = (f"**Smoke-test sizes** (LEARNINSPY_BENCH_FIT='{overrides}'): not the "
-               "benchmark's configuration.\n\n" if overrides else "")
-    return warning + "\n\n".join([_fit_tools_table(result), _fit_spark_table(result),
-                                  _fit_breakdown_table(result), _fit_linear_line(result)])
+_table, _number = common.table, common.number
 
 
 def fit_section(report, quick):
     from benchmarks import fit_speed
     result = fit_speed.run(quick)
     report["fit"] = result
-    return "Fit speed", describe_fit(result)
+    return "Fit speed", fit_speed.describe(result)
 
 
 def throughput_section(report, quick):

@@ -24,7 +24,6 @@ if getattr(sys.modules.get("benchmarks"), "__file__", "") is None:
 from benchmarks import fit_speed  # noqa: E402
 from benchmarks.common import synthetic  # noqa: E402
 
-pytest.importorskip("sklearn")
 
 TOOLS = (fit_speed.FIT, fit_speed.INNER, fit_speed.SKLEARN)
 TINY = fit_speed.Config(rows=200, valid_rows=50, iterations=4, local_steps=2, valid_iters=2,
@@ -64,8 +63,7 @@ def test_the_linear_line_and_the_report_are_complete(result):
     assert "skipped" in result["spark"]
     assert result["config"]["steps"] == 8 and result["config"]["evaluated_iterations"] == [1, 3]
     json.dumps(result)  # the report's JSON takes it as it is
-    from benchmarks.run import describe_fit
-    text = describe_fit(result)
+    text = fit_speed.describe(result)
     assert "fit / inner loop" in text and "rest of the loop" in text and "Linear cost" in text
 
 

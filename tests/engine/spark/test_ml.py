@@ -224,14 +224,16 @@ def test_vectors_read_from_parquet_are_scored_as_the_model_scores_them(spark, tm
     from learninspy.engine.spark.inference import COLUMNAR_INPUT
     from learninspy.ml import NeuralNetworkClassificationModel
     X = np.random.default_rng(0).standard_normal((500, 8)).astype(np.float32)
-    spark.createDataFrame(pd.DataFrame({"features": list(X), "label": np.zeros(500)})) \
-        .write.parquet(str(tmp_path / "rows.parquet"))
+    spark.createDataFrame(pd.DataFrame({"id": np.arange(500), "features": list(X),
+                                        "label": np.zeros(500)})) \
+        .write.parquet(str(tmp_path / "rows.parquet"))  # files are read in any order: an id
     frame = spark.read.parquet(str(tmp_path / "rows.parquet")) \
         .withColumn("features", array_to_vector("features"))
     network = NeuralNetwork(NetworkParameters([8, 4, 3], seed=0))
     spark.conf.set(COLUMNAR_INPUT, "true")  # Spark's default, which cannot carry Vectors
     try:
-        scored = NeuralNetworkClassificationModel(network).transform(frame).collect()
+        scored = NeuralNetworkClassificationModel(network).transform(frame).orderBy("id") \
+            .collect()
     finally:
         spark.conf.set(COLUMNAR_INPUT, "false")
     probabilities = np.array([row.probability.toArray() for row in scored])

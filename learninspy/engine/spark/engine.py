@@ -261,16 +261,17 @@ class _FrameSource:
         return self.frame.selected().count()
 
     def replicas(self, k, model, token):
-        """Each replica's rows written to the executors: the frame's rows dealt round-robin to
-        k partitions (``repartition(k)``), so that every replica holds a sample of the whole
-        whatever order the rows come in, then sorted back, by Spark, into the order they had
-        before the shuffle (which delivers them in any order), so that every run trains on the
-        same rows in the same order. Spark's sort spills to disk beyond its memory share; the
-        Python side streams the sorted batches into the files, holding one batch at a time."""
+        """Each replica's rows written to the executors: the frame's rows, each keyed by its
+        place in the frame, dealt round-robin by that key to k partitions
+        (``repartitionById``), so that every replica holds a sample of the whole whatever
+        order the rows come in; the shuffle delivers them in any order, and each replica's
+        writer puts them back in key order on its disk, so that every run trains on the same
+        rows in the same order. The shuffle streams (no sort, no cache in the JVMs), and the
+        Python side holds one batch at a time."""
         from pyspark.sql import functions as F
         keyed = self.frame.selected().withColumn(_ORDER, F.monotonically_increasing_id())
-        dealt = keyed.repartition(k).sortWithinPartitions(_ORDER).drop(_ORDER)
-        stored = store_frame(dealt, CheckedRows(model, self.frame.decoder), token)
+        dealt = keyed.repartitionById(k, (F.col(_ORDER) % k).cast("int"))
+        stored = store_frame(dealt, CheckedRows(model, self.frame.decoder), token, order=_ORDER)
         return _with_rows_for_each(stored, k)
 
     def close(self):

@@ -138,10 +138,12 @@ def _remove_blocks(batches):
     yield pa.RecordBatch.from_arrays([pa.array([len(handles)], pa.int32())], names=["removed"])
 
 
-def store_frame(frame, decode, token):
+def store_frame(frame, decode, token, order=None):
     """Write each partition of ``frame`` to its executor's disk, batch by batch through
-    ``decode(batch) -> (X, y)``, in one job; the :class:`StoredRows`."""
-    handles = frame.mapInArrow(partial(store_batches, token, decode), handle_schema())
+    ``decode(batch) -> (X, y)`` -- in the order of its integer column ``order`` when given --
+    in one job; the :class:`StoredRows`."""
+    handles = frame.mapInArrow(partial(store_batches, token, decode, order=order),
+                               handle_schema())
     session = frame.sparkSession
     if is_connect(frame):
         return _FrameRows(session, handles)

@@ -10,6 +10,12 @@ memory-map the files: the rows then live in the page cache, which the OS may rec
 second copy exists anywhere. A retried task writes under temporary names and renames at the
 end, so nobody ever reads half a file.
 
+Rows a shuffle delivered arrive in no fixed order. Their writer is then given each row's key
+(a number that orders the rows) and, once the partition is written, puts the features file in
+key order by copying runs of consecutive rows from one file to another (in the kernel, with
+``os.copy_file_range`` where there is one): every run of a fit trains on the same rows in the
+same order, and the reordering costs disk, not memory.
+
 These functions run in the executors; they need NumPy and, for Arrow input, pyarrow.
 """
 
@@ -17,6 +23,7 @@ import os
 import socket
 import tempfile
 import uuid
+from functools import partial
 
 import numpy as np
 
@@ -48,9 +55,12 @@ def _handle(part, rows=0, prefix=None, kinds=None, problem=None):
 
 class BlockWriter:
     """Appends pairs ``(X, y)`` of one partition to its two files; :meth:`close` returns the
-    handle. Every pair must have the shapes (beyond the rows) and dtypes of the first."""
+    handle. Every pair must have the shapes (beyond the rows) and dtypes of the first.
 
-    def __init__(self, token, part):
+    With ``ordered=True`` every pair comes with the keys of its rows, ``append(X, y, keys)``,
+    and :meth:`close` writes the rows in the order of their keys."""
+
+    def __init__(self, token, part, ordered=False):
         folder = os.path.join(local_dir(), f"learninspy-{token}")
         self.part, self.prefix, self.rows = part, os.path.join(folder, f"part-{part}"), 0
         temporary = f".{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
@@ -64,8 +74,9 @@ class BlockWriter:
                 if attempt == 2:
                     raise
         self._kinds = None
+        self._keys = [] if ordered else None
 
-    def append(self, X, y):
+    def append(self, X, y, keys=None):
         X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
         kinds = (X.shape[1:], X.dtype.str, y.shape[1:], y.dtype.str)
         if self._kinds is None:
@@ -76,17 +87,37 @@ class BlockWriter:
                              f"{self._kinds[2]}")
         elif kinds != self._kinds:
             X, y = X.astype(self._kinds[1]), y.astype(self._kinds[3])
+        if self._keys is not None:
+            if keys is None or len(keys) != len(X):
+                raise ValueError(f"an ordered writer needs one key per row; rows {self.rows} "
+                                 f"to {self.rows + len(X) - 1} have "
+                                 f"{'none' if keys is None else len(keys)}")
+            self._keys.append(np.asarray(keys))
         for stream, array in zip(self._streams, (X, y)):
             stream.write(array.data)
         self.rows += len(X)
 
     def _closed(self, keep):
-        for stream, suffix in zip(self._streams, _SUFFIXES):
+        for stream in self._streams:
             stream.close()
+        if keep and self._keys:
+            self._sort_by_keys()
+        for stream, suffix in zip(self._streams, _SUFFIXES):
             if keep:
                 os.replace(stream.name, self.prefix + suffix)
             else:
                 os.remove(stream.name)
+
+    def _sort_by_keys(self):
+        """Rewrite the closed files in the order of the rows' keys."""
+        order = np.argsort(np.concatenate(self._keys), kind="stable")
+        if np.all(order[1:] > order[:-1]):
+            return
+        features, labels = (stream.name for stream in self._streams)
+        row_bytes = os.path.getsize(features) // self.rows
+        _copy_in_order(features, order, row_bytes)
+        y = np.fromfile(labels, dtype=np.uint8).reshape(self.rows, -1)
+        y[order].tofile(labels)
 
     def close(self):
         """The handle of the rows appended (their files renamed to their final names)."""
@@ -100,6 +131,32 @@ class BlockWriter:
         """The handle of a partition that ``problem`` stopped (its files removed)."""
         self._closed(keep=False)
         return _handle(self.part, problem=problem)
+
+
+def _copy_in_order(path, order, row_bytes):
+    """Replace the file at ``path``, rows of ``row_bytes`` bytes, by its rows ``order[0]``,
+    ``order[1]``, ...: each run of consecutive rows is one copy, made by the kernel."""
+    breaks = np.flatnonzero(np.diff(order) != 1) + 1
+    starts, ends = np.concatenate(([0], breaks)), np.concatenate((breaks, [len(order)]))
+    copy = getattr(os, "copy_file_range", None)
+    reordered = path + ".ordered"
+    try:
+        with open(path, "rb") as source, open(reordered, "wb") as target:
+            written = 0
+            for start, end in zip(starts.tolist(), ends.tolist()):
+                offset, size = int(order[start]) * row_bytes, (end - start) * row_bytes
+                while size:
+                    if copy is not None:
+                        done = copy(source.fileno(), target.fileno(), size, offset, written)
+                    else:
+                        done = target.write(os.pread(source.fileno(), min(size, 1 << 26),
+                                                     offset))
+                    offset, written, size = offset + done, written + done, size - done
+        os.replace(reordered, path)
+    except BaseException:
+        if os.path.exists(reordered):
+            os.remove(reordered)
+        raise
 
 
 def open_block(handle):
@@ -139,9 +196,9 @@ def _write(writer, items, convert, where):
         if problem is not None:
             continue
         try:
-            X, y = convert(item)
-            if len(X):
-                writer.append(X, y)
+            converted = convert(item)
+            if len(converted[0]):
+                writer.append(*converted)
         except (TypeError, ValueError) as error:
             problem = f"{rebase_rows(str(error), writer.rows)} (in {where})"
     return writer.abort(problem) if problem else writer.close()
@@ -153,13 +210,20 @@ def store_blocks(token, convert, index, blocks):
     yield _write(BlockWriter(token, index), blocks, convert, f"partition {index}")
 
 
-def store_batches(token, decode, batches):
+def store_batches(token, decode, batches, order=None):
     """``mapInArrow`` task: write the partition's record batches, each turned into a pair
-    ``(X, y)`` by ``decode(batch)``; yield its handle, a one-row record batch of
-    :data:`HANDLE_FIELDS`."""
+    ``(X, y)`` by ``decode(batch)``, in the order of the integer column ``order`` when given
+    (else as they come); yield its handle, a one-row record batch of :data:`HANDLE_FIELDS`."""
     from pyspark import TaskContext
     part = TaskContext.get().partitionId()
-    yield handle_batch([_write(BlockWriter(token, part), batches, decode, f"partition {part}")])
+    writer = BlockWriter(token, part, ordered=order is not None)
+    if order is not None:
+        decode = partial(_with_keys, decode, order)
+    yield handle_batch([_write(writer, batches, decode, f"partition {part}")])
+
+
+def _with_keys(decode, order, batch):
+    return (*decode(batch), batch.column(order).to_numpy())
 
 
 def handle_batch(handles):

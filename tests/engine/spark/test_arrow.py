@@ -109,3 +109,26 @@ def test_stored_blocks_are_memory_mapped_back_and_leave_nothing_behind(tmp_path,
         writer = BlockWriter("token", 6)
         writer.append(*parts[0])
         writer.append(np.zeros((1, 5), np.float32), np.zeros(1))
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_an_ordered_writer_stores_its_rows_in_the_order_of_their_keys(tmp_path, monkeypatch,
+                                                                      kernel_copy):
+    monkeypatch.setenv("SPARK_LOCAL_DIRS", str(tmp_path))
+    if not kernel_copy:  # where the OS has no copy_file_range
+        monkeypatch.delattr("os.copy_file_range", raising=False)
+    rng = np.random.default_rng(1)
+    keys = np.concatenate([np.arange(50, 90), np.arange(0, 50), rng.permutation(60) + 90])
+    X = np.repeat(keys[:, None], 3, axis=1).astype(np.float32)
+    y = np.stack([keys, -keys], axis=1).astype(np.int64)  # two labels per row
+    writer = BlockWriter("token", 0, ordered=True)
+    for rows in np.array_split(np.arange(len(keys)), 4):  # batches that cut across runs
+        writer.append(X[rows], y[rows], keys[rows])
+    handle = writer.close()
+    stored_X, stored_y = open_block(handle)
+    assert np.array_equal(stored_X[:, 0], np.arange(150)) and stored_X.shape == (150, 3)
+    assert np.array_equal(stored_y, np.stack([np.arange(150), -np.arange(150)], axis=1))
+    remove_block(handle)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="one key per row; rows 0 to 2 have none"):
+        BlockWriter("token", 1, ordered=True).append(X[:3], y[:3])

@@ -70,6 +70,7 @@ class Config:
     valid_iters: int = 10
     batches: tuple = (32, 128, 512)
     rounds: int = 5
+    pause: float = 0.3
     spark_batches: tuple = (32, 128, 512)
     spark_master: str = "local[2]"
     breakdown_batch: int = 32
@@ -318,10 +319,12 @@ def timed(job):
     return time.perf_counter() - started
 
 
-def take_turns(jobs, rounds, shuffle, warmup=True):
+def take_turns(jobs, rounds, shuffle, warmup=True, pause=0.0):
     """{name: [seconds of each round]}: a warm-up of each job, then ``rounds`` rounds in which
     each runs once, in an order shuffled every round, so that a drift of the machine's speed
-    hits every job alike."""
+    hits every job alike. ``pause`` seconds of rest before each call let the threads of the
+    one before go to sleep (BLAS and OpenMP threads spin a while after their work, taking
+    the cores from whatever runs next)."""
     if warmup:
         for job in jobs.values():
             timed(job)
@@ -330,6 +333,7 @@ def take_turns(jobs, rounds, shuffle, warmup=True):
     for _ in range(rounds):
         shuffle(order)
         for name in order:
+            time.sleep(pause)
             seconds[name].append(timed(jobs[name]))
     return seconds
 
@@ -338,11 +342,20 @@ def _rates(jobs, seconds):
     return {name: jobs[name].samples / statistics.median(times) for name, times in seconds.items()}
 
 
+def paired_ratios(jobs, seconds, ours):
+    """{name: the median over rounds of ``ours``'s samples/s over ``name``'s in that round}:
+    each round's tools run back to back, so a ratio within one round is not moved by the
+    machine's speed changing between rounds, as a ratio of medians is."""
+    rate = {name: [jobs[name].samples / t for t in times] for name, times in seconds.items()}
+    return {name: statistics.median(a / b for a, b in zip(rate[ours], rate[name]))
+            for name in seconds if name != ours} if ours in seconds else {}
+
+
 def compare(data, config, tools=None, shuffle=None):
     """Table 1: {'rates': {batch: {tool: samples/s}}, 'seconds': the rounds, 'missing': {tool:
     why}}. A tool whose package is missing is left out (its figures: absent)."""
     shuffle = shuffle or random.Random(0).shuffle
-    result = {"rates": {}, "seconds": {}, "missing": {}}
+    result = {"rates": {}, "ratios": {}, "seconds": {}, "missing": {}}
     for batch in config.batches:
         jobs = {}
         for name, make in TOOLS.items():
@@ -352,9 +365,10 @@ def compare(data, config, tools=None, shuffle=None):
                 jobs[name] = make(data, config, batch)
             except ImportError as missing:
                 result["missing"][name] = f"{missing.name or missing} not installed"
-        seconds = take_turns(jobs, config.rounds, shuffle)
+        seconds = take_turns(jobs, config.rounds, shuffle, pause=config.pause)
         result["seconds"][batch] = seconds
         result["rates"][batch] = _rates(jobs, seconds)
+        result["ratios"][batch] = paired_ratios(jobs, seconds, FIT)
     return result
 
 
@@ -585,10 +599,10 @@ def _tools_table(result):
     tools, c = list(TOOLS), result["config"]
     rows = []
     for batch, rates in result["tools"]["rates"].items():
-        ours = rates.get(FIT)
+        ratios = result["tools"]["ratios"][batch]
         rows.append([batch] + [common.number(rates.get(t)) for t in tools]
-                    + [common.ratio(ours, rates.get(t)) for t in (TORCH, KERAS, SKLEARN,
-                                                             INNER)])
+                    + [common.ratio(ratios.get(t), 1.0) if t in ratios else "-"
+                       for t in (TORCH, KERAS, SKLEARN, INNER)])
     text = common.table(["batch"] + tools + ["vs PyTorch", "vs Keras", "vs scikit-learn",
                                        "fit / inner loop"], rows)
     schedules = ", ".join("{} rows x {} epochs at {}".format(
@@ -615,9 +629,10 @@ def _tools_table(result):
         "times; arrays would run out of batches). scikit-learn: `MLPClassifier.fit` of "
         f"{schedules} -- the same steps; it scores no validation rows (it cannot during a "
         f"fit). NumPy's BLAS: {c['blas_threads']} threads. The tools take turns in shuffled "
-        f"order, a warm-up then {c['rounds']} rounds, medians. Ratios: learninspy fit's "
-        "samples/s over each tool's; fit / inner loop over `optimize`'s (1.00x: fit costs "
-        "nothing besides its steps)." + missing)
+        f"order, a warm-up then {c['rounds']} rounds, {c['pause']} s of rest before each call; "
+        "samples/s: medians. Ratios: the median over the rounds of learninspy fit's "
+        "samples/s over each tool's in the same round; fit / inner loop over `optimize`'s "
+        "(1.00x: fit costs nothing besides its steps)." + missing)
 
 
 def _spark_table(result):

@@ -167,19 +167,22 @@ def vector_array(X):
         names=["type", "size", "indices", "values"])
 
 
-def outputs_arrays(model, outputs):
+def outputs_arrays(model, outputs, wanted=(0, 1, 2)):
     """The columns Spark ML models add, for a block of ``model``'s outputs: for
     classification (prediction, probability, rawPrediction) -- the class index as a double and
     two Vector columns, rawPrediction the log-probabilities (the logits up to a per-row
-    constant) --; for regression (prediction,): a double, or a Vector for several outputs."""
+    constant) --; for regression (prediction,): a double, or a Vector for several outputs.
+    A classifier's columns not in ``wanted`` (their indices) are None, not computed."""
     outputs = outputs.reshape(len(outputs), -1)
     if model.classification:
         probability = outputs.astype(np.float64)
         if model.binary:  # one sigmoid unit: P(class 1)
             probability = np.hstack([1.0 - probability, probability])
-        predicted = model.predicted_values(outputs).astype(np.float64)
-        raw = np.log(np.maximum(probability, np.finfo(np.float64).tiny))
-        return [pa.array(predicted), vector_array(probability), vector_array(raw)]
+        predicted = pa.array(model.predicted_values(outputs).astype(np.float64)) \
+            if 0 in wanted else None
+        raw = vector_array(np.log(np.maximum(probability, np.finfo(np.float64).tiny))) \
+            if 2 in wanted else None
+        return [predicted, vector_array(probability) if 1 in wanted else None, raw]
     if outputs.shape[1] == 1:
         return [pa.array(outputs[:, 0].astype(np.float64))]
     return [vector_array(outputs)]

@@ -217,19 +217,29 @@ def output_fields(model, prediction="prediction", probability="probability",
                   raw_prediction=None):
     """The (name, Spark type) of the columns a prediction adds: ``prediction`` (the class
     index as a double, or the value; a Vector for several outputs); for classification
-    ``probability`` (a Vector) and, when named, ``raw_prediction`` (a Vector of
-    log-probabilities)."""
+    ``probability`` (a Vector) and ``raw_prediction`` (a Vector of log-probabilities). A
+    column named None or "" is left out, as Spark ML models leave out an output column whose
+    name is empty."""
+    return [(name, kind) for _, name, kind in _output_columns(model, prediction, probability,
+                                                              raw_prediction)]
+
+
+def _output_columns(model, prediction, probability, raw_prediction):
+    """(index in ``outputs_arrays``, name, Spark type) of the columns named."""
     from pyspark.ml.linalg import VectorUDT
     from pyspark.sql.types import DoubleType
     if model.classification:
-        fields = [(prediction, DoubleType()), (probability, VectorUDT())]
-        return fields + ([(raw_prediction, VectorUDT())] if raw_prediction else [])
-    single = int(np.prod(model.output_shape)) == 1
-    return [(prediction, DoubleType() if single else VectorUDT())]
+        every = [(prediction, DoubleType()), (probability, VectorUDT()),
+                 (raw_prediction, VectorUDT())]
+    else:
+        single = int(np.prod(model.output_shape)) == 1
+        every = [(prediction, DoubleType() if single else VectorUDT())]
+    return [(index, name, kind) for index, (name, kind) in enumerate(every) if name]
 
 
-def _predict_batches(shipped, blas, names, columns):
-    """Arrow UDF body: each batch of the features column to a struct of the outputs."""
+def _predict_batches(shipped, blas, names, kept, columns):
+    """Arrow UDF body: each batch of the features column to a struct of the outputs
+    ``kept`` (their indices in ``outputs_arrays``), named ``names``."""
     import pyarrow as pa
     from learninspy.engine.spark.arrow import features_matrix, outputs_arrays
     model = shipped.value.loaded  # once per Python worker
@@ -242,8 +252,8 @@ def _predict_batches(shipped, blas, names, columns):
         with blas_threads(blas):
             outputs = model.outputs(model.check_features(X)) if len(X) else \
                 np.zeros((0,) + model.output_shape, model.dtype)
-        yield pa.StructArray.from_arrays(outputs_arrays(model, outputs)[:len(names)],
-                                         names=list(names))
+        arrays = outputs_arrays(model, outputs, kept)
+        yield pa.StructArray.from_arrays([arrays[index] for index in kept], names=list(names))
 
 
 def prediction_udf(model, session=None, prediction="prediction", probability="probability",
@@ -263,10 +273,13 @@ def prediction_udf(model, session=None, prediction="prediction", probability="pr
 
     model = model.copy()  # later training must not change what the UDF computes
     model.ensure_built()
-    fields = output_fields(model, prediction, probability, raw_prediction)
+    columns = _output_columns(model, prediction, probability, raw_prediction)
+    if not columns:
+        raise ValueError("every prediction column is named None or \"\": name at least one")
+    fields = [(name, kind) for _, name, kind in columns]
     session = session or _active_session()
     body = partial(_predict_batches, share(session, Cloudpickled(model)), task_cpus(session),
-                   tuple(name for name, _ in fields))
+                   tuple(name for name, _ in fields), tuple(index for index, _, _ in columns))
 
     def predict_batches(columns: Iterator[pa.Array]) -> Iterator[pa.Array]:
         return body(columns)
@@ -305,12 +318,16 @@ def predict_frame(model, frame, names):
     """``frame``'s DataFrame with the prediction columns ``names`` (see
     :func:`output_fields`)."""
     from pyspark.sql import functions as F
+    added = [name for name, _ in output_fields(model, *names)]
+    if not added:
+        _log.warning("every prediction column is named \"\": the DataFrame is returned as it "
+                     "is")
+        return frame.frame
     _row_input_for_vectors(frame)
     udf = prediction_udf(model, frame.session, *names)
     struct = "__learninspy_outputs"
     features = frame.decoder.features
     argument = F.col(features) if isinstance(features, str) else F.array(*features)
-    added = [name for name, _ in output_fields(model, *names)]
     return frame.frame.withColumn(struct, udf(argument)).select(
         "*", *[F.col(f"{struct}.{name}").alias(name) for name in added]).drop(struct)
 
@@ -358,9 +375,8 @@ def predict(model, data, features_col="features", prediction_col="prediction",
         model = model.copy()
         model.ensure_built()
         frame.check_width(model)
-        names = (prediction_col, probability_col) + ((raw_prediction_col,)
-                                                     if raw_prediction_col else ())
-        return predict_frame(model, frame, names)
+        return predict_frame(model, frame, (prediction_col, probability_col,
+                                            raw_prediction_col))
     model = model.copy()  # the RDD is computed later: it must not see later training
     model.ensure_built()
     if isinstance(data, RDD):

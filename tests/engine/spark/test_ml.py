@@ -238,3 +238,23 @@ def test_vectors_read_from_parquet_are_scored_as_the_model_scores_them(spark, tm
         spark.conf.set(COLUMNAR_INPUT, "false")
     probabilities = np.array([row.probability.toArray() for row in scored])
     assert np.allclose(probabilities, network.outputs(X), atol=1e-6)
+
+
+def test_params_have_spark_setters_and_empty_output_columns_are_left_out(spark, iris_frames):
+    from learninspy.ml import NeuralNetworkClassificationModel, NeuralNetworkClassifier
+    classifier = NeuralNetworkClassifier().setLayers([4, 8, 3]).setMiniBatch(16) \
+        .setFeaturesCols(IRIS_COLUMNS).setMaxIter(2)
+    assert (classifier.getLayers(), classifier.getMiniBatch(), classifier.getMaxIter()) == \
+        ([4, 8, 3], 16, 2)
+    with pytest.raises(TypeError):
+        classifier.setMiniBatch("many")
+    train, _ = iris_frames
+    model = classifier.fit(train)
+    assert isinstance(model, NeuralNetworkClassificationModel)
+    full = model.transform(train)
+    only = model.copy().setPredictionCol("").setRawPredictionCol("").transform(train)
+    assert set(only.columns) == set(train.columns) | {"probability"}
+    assert np.array_equal(np.array([r.probability.toArray() for r in only.collect()]),
+                          np.array([r.probability.toArray() for r in full.collect()]))
+    none = model.copy().setPredictionCol("").setProbabilityCol("").setRawPredictionCol("")
+    assert none.transform(train).columns == train.columns

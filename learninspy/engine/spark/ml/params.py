@@ -69,6 +69,20 @@ DEFAULTS = {"layers": None, "network": None, "activation": "ReLU", "dropoutRatio
             "featuresCols": None, "maxIter": 20, "checkpointInterval": 10}
 
 
+def _getter(name):
+    def get(self):
+        return self.getOrDefault(name)
+    get.__name__, get.__doc__ = f"get{name[0].upper()}{name[1:]}", f"The value of {name}."
+    return get
+
+
+def _setter(name):
+    def set_(self, value):
+        return self._set(**{name: value})
+    set_.__name__, set_.__doc__ = f"set{name[0].upper()}{name[1:]}", f"Set {name}; the stage."
+    return set_
+
+
 class NeuralNetworkParams(HasFeaturesCol, HasLabelCol, HasPredictionCol, HasSeed, HasMaxIter,
                           HasCheckpointInterval):
     """What a learninspy estimator trains, and how."""
@@ -115,17 +129,17 @@ class NeuralNetworkParams(HasFeaturesCol, HasLabelCol, HasPredictionCol, HasSeed
         super().__init__(*args)
         self._setDefault(**DEFAULTS)
 
-    def getLayers(self):
-        return self.getOrDefault(self.layers)
+    def __init_subclass__(cls, **kwargs):
+        """Every Param gets Spark's accessors, ``getMiniBatch()`` and ``setMiniBatch(32)``
+        (which returns the stage, for chaining), unless the class defines its own."""
+        super().__init_subclass__(**kwargs)
+        for name in dir(cls):
+            if isinstance(getattr(cls, name, None), Param):
+                for prefix, make in (("get", _getter), ("set", _setter)):
+                    accessor = prefix + name[0].upper() + name[1:]
+                    if not hasattr(cls, accessor):
+                        setattr(cls, accessor, make(name))
 
-    def getNetwork(self):
-        return self.getOrDefault(self.network)
-
-    def getMiniBatch(self):
-        return self.getOrDefault(self.miniBatch)
-
-    def getFeaturesCols(self):
-        return self.getOrDefault(self.featuresCols)
 
 
 class ClassifierParams(NeuralNetworkParams, HasProbabilityCol, HasRawPredictionCol):

@@ -26,7 +26,7 @@ except ImportError:
                       "pip install 'learninspy[spark]'") from None
 
 __all__ = ["RowError", "features_matrix", "labels_array", "batch_arrays", "vector_array",
-           "outputs_arrays", "located"]
+           "outputs_arrays", "list_array", "located"]
 
 
 class RowError(ValueError):
@@ -159,20 +159,27 @@ def vector_array(X):
     """A column of dense ML Vectors (the Arrow struct Spark's ``VectorUDT`` is made of) holding
     the rows of X."""
     n, d = X.shape
-    values = pa.ListArray.from_arrays(pa.array(np.arange(0, n * d + 1, d, dtype=np.int32)),
-                                      pa.array(np.asarray(X, np.float64).reshape(-1)))
     return pa.StructArray.from_arrays(
         [pa.array(np.ones(n, np.int8)), pa.nulls(n, pa.int32()),
-         pa.nulls(n, pa.list_(pa.int32())), values],
+         pa.nulls(n, pa.list_(pa.int32())), list_array(X)],
         names=["type", "size", "indices", "values"])
 
 
-def outputs_arrays(model, outputs, wanted=(0, 1, 2)):
+def list_array(X):
+    """A column of arrays of doubles holding the rows of X."""
+    n, d = X.shape
+    return pa.ListArray.from_arrays(pa.array(np.arange(0, n * d + 1, d, dtype=np.int32)),
+                                    pa.array(np.asarray(X, np.float64).reshape(-1)))
+
+
+def outputs_arrays(model, outputs, wanted=(0, 1, 2), vectors=True):
     """The columns Spark ML models add, for a block of ``model``'s outputs: for
     classification (prediction, probability, rawPrediction) -- the class index as a double and
     two Vector columns, rawPrediction the log-probabilities (the logits up to a per-row
     constant) --; for regression (prediction,): a double, or a Vector for several outputs.
-    A classifier's columns not in ``wanted`` (their indices) are None, not computed."""
+    A classifier's columns not in ``wanted`` (their indices) are None, not computed; with
+    ``vectors=False`` arrays of doubles stand for the Vectors."""
+    rows = vector_array if vectors else list_array
     outputs = outputs.reshape(len(outputs), -1)
     if model.classification:
         probability = outputs.astype(np.float64)
@@ -180,9 +187,9 @@ def outputs_arrays(model, outputs, wanted=(0, 1, 2)):
             probability = np.hstack([1.0 - probability, probability])
         predicted = pa.array(model.predicted_values(outputs).astype(np.float64)) \
             if 0 in wanted else None
-        raw = vector_array(np.log(np.maximum(probability, np.finfo(np.float64).tiny))) \
+        raw = rows(np.log(np.maximum(probability, np.finfo(np.float64).tiny))) \
             if 2 in wanted else None
-        return [predicted, vector_array(probability) if 1 in wanted else None, raw]
+        return [predicted, rows(probability) if 1 in wanted else None, raw]
     if outputs.shape[1] == 1:
         return [pa.array(outputs[:, 0].astype(np.float64))]
-    return [vector_array(outputs)]
+    return [rows(outputs)]

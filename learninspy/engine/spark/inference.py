@@ -237,9 +237,10 @@ def _output_columns(model, prediction, probability, raw_prediction):
     return [(index, name, kind) for index, (name, kind) in enumerate(every) if name]
 
 
-def _predict_batches(shipped, blas, names, kept, columns):
+def _predict_batches(shipped, blas, names, kept, vectors, columns):
     """Arrow UDF body: each batch of the features column to a struct of the outputs
-    ``kept`` (their indices in ``outputs_arrays``), named ``names``."""
+    ``kept`` (their indices in ``outputs_arrays``), named ``names``, Vectors as Vectors or
+    (``vectors=False``) as arrays."""
     import pyarrow as pa
     from learninspy.engine.spark.arrow import features_matrix, outputs_arrays
     model = shipped.value.loaded  # once per Python worker
@@ -252,19 +253,21 @@ def _predict_batches(shipped, blas, names, kept, columns):
         with blas_threads(blas):
             outputs = model.outputs(model.check_features(X)) if len(X) else \
                 np.zeros((0,) + model.output_shape, model.dtype)
-        arrays = outputs_arrays(model, outputs, kept)
+        arrays = outputs_arrays(model, outputs, kept, vectors)
         yield pa.StructArray.from_arrays([arrays[index] for index in kept], names=list(names))
 
 
 def prediction_udf(model, session=None, prediction="prediction", probability="probability",
-                   raw_prediction=None):
+                   raw_prediction=None, vectors=True):
     """The model as an Arrow UDF of a features column (Vectors or arrays of numbers) that
     returns a struct of the prediction columns, named as given (see :func:`output_fields`):
-    for ``DataFrame.select``, ``spark.udf.register`` (SQL) and streaming queries.
+    for ``DataFrame.select``, ``spark.udf.register`` (SQL) and streaming queries. With
+    ``vectors=False`` the Vector columns come as arrays of doubles.
 
     The model is copied as it is now and shipped once -- a broadcast on classic Spark, inside
     the UDF on Spark Connect -- and each Python worker unpickles it once.
     """
+    from pyspark.sql.types import ArrayType, DoubleType, UserDefinedType
     from typing import Iterator
 
     import pyarrow as pa
@@ -276,10 +279,12 @@ def prediction_udf(model, session=None, prediction="prediction", probability="pr
     columns = _output_columns(model, prediction, probability, raw_prediction)
     if not columns:
         raise ValueError("every prediction column is named None or \"\": name at least one")
-    fields = [(name, kind) for _, name, kind in columns]
+    fields = [(name, ArrayType(DoubleType()) if not vectors and isinstance(kind, UserDefinedType)
+               else kind) for _, name, kind in columns]
     session = session or _active_session()
     body = partial(_predict_batches, share(session, Cloudpickled(model)), task_cpus(session),
-                   tuple(name for name, _ in fields), tuple(index for index, _, _ in columns))
+                   tuple(name for name, _ in fields), tuple(index for index, _, _ in columns),
+                   vectors)
 
     def predict_batches(columns: Iterator[pa.Array]) -> Iterator[pa.Array]:
         return body(columns)
@@ -297,39 +302,39 @@ def _active_session():
     return session
 
 
-_log = get_logger(__name__)
-COLUMNAR_INPUT = "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled"
-
-
-def _row_input_for_vectors(frame):
-    """Turn off ``COLUMNAR_INPUT`` in the frame's session when the frame has a Vector (or any
-    user-defined type) column: Spark's columnar input to Arrow UDFs, which it uses for a Parquet
-    scan, fails on such columns (UNSUPPORTED_DATATYPE UDT), and Spark ML frames have them."""
-    if not any(field.dataType.typeName() == "udt" for field in frame.frame.schema.fields):
-        return
-    conf = frame.session.conf
-    if conf.get(COLUMNAR_INPUT, "true").lower() == "true":
-        conf.set(COLUMNAR_INPUT, "false")
-        _log.info("set %s to false: Spark's columnar input to Arrow UDFs cannot read Vector "
-                  "columns", COLUMNAR_INPUT)
-
-
 def predict_frame(model, frame, names):
     """``frame``'s DataFrame with the prediction columns ``names`` (see
-    :func:`output_fields`)."""
+    :func:`output_fields`).
+
+    No user-defined type crosses into Python: Spark turns a Vector features column into
+    float32 arrays (``vector_to_array``) before the UDF and its array outputs into Vectors
+    (``array_to_vector``) after it, in the JVM. So the UDF can take its input columnar, as
+    Spark feeds Arrow UDFs from a Parquet scan, which it cannot do with Vectors
+    (UNSUPPORTED_DATATYPE UDT)."""
+    from pyspark.ml.functions import array_to_vector, vector_to_array
     from pyspark.sql import functions as F
-    added = [name for name, _ in output_fields(model, *names)]
-    if not added:
+    from pyspark.sql.types import UserDefinedType
+    fields = output_fields(model, *names)
+    if not fields:
         _log.warning("every prediction column is named \"\": the DataFrame is returned as it "
                      "is")
         return frame.frame
-    _row_input_for_vectors(frame)
-    udf = prediction_udf(model, frame.session, *names)
+    udf = prediction_udf(model, frame.session, *names, vectors=False)
     struct = "__learninspy_outputs"
     features = frame.decoder.features
-    argument = F.col(features) if isinstance(features, str) else F.array(*features)
-    return frame.frame.withColumn(struct, udf(argument)).select(
-        "*", *[F.col(f"{struct}.{name}").alias(name) for name in added]).drop(struct)
+    if not isinstance(features, str):
+        argument = F.array(*features)
+    elif isinstance(frame.frame.schema[features].dataType, UserDefinedType):
+        argument = vector_to_array(F.col(features), "float32")
+    else:
+        argument = F.col(features)
+    added = [array_to_vector(F.col(f"{struct}.{name}")).alias(name)
+             if isinstance(kind, UserDefinedType) else F.col(f"{struct}.{name}").alias(name)
+             for name, kind in fields]
+    return frame.frame.withColumn(struct, udf(argument)).select("*", *added).drop(struct)
+
+
+_log = get_logger(__name__)
 
 
 def _outputs(model, blas, rows):

@@ -215,29 +215,43 @@ def test_the_model_as_a_udf_scores_sql_queries_as_transform_does(spark, iris_fra
     test.createOrReplaceTempView("iris_rows")
     by_sql = spark.sql("SELECT classify_iris(features).prediction AS p FROM iris_rows "
                        "ORDER BY sepal_length, sepal_width, petal_length, petal_width")
-    by_transform = model.transform(test).orderBy(*IRIS_COLUMNS)
-    assert [r.p for r in by_sql.collect()] == [r.prediction for r in by_transform.collect()]
+    by_transform = model.transform(test).orderBy(*IRIS_COLUMNS).collect()
+    assert [r.p for r in by_sql.collect()] == [r.prediction for r in by_transform]
+    spark.udf.register("iris_probabilities", model.as_udf(vectors=False))
+    indexed = spark.sql("SELECT iris_probabilities(features).probability[1] AS p1 FROM "
+                        "iris_rows ORDER BY sepal_length, sepal_width, petal_length, "
+                        "petal_width").collect()
+    assert [r.p1 for r in indexed] == [float(r.probability[1]) for r in by_transform]
 
 
-def test_vectors_read_from_parquet_are_scored_as_the_model_scores_them(spark, tmp_path):
+COLUMNAR_INPUT = "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled"
+
+
+@pytest.mark.parametrize("columnar", ["true", "false"])  # Spark's default, and get_session's
+def test_vectors_and_arrays_read_from_parquet_are_scored_as_the_model_scores_them(
+        spark, tmp_path, columnar):
     from pyspark.ml.functions import array_to_vector
-    from learninspy.engine.spark.inference import COLUMNAR_INPUT
     from learninspy.ml import NeuralNetworkClassificationModel
     X = np.random.default_rng(0).standard_normal((500, 8)).astype(np.float32)
     spark.createDataFrame(pd.DataFrame({"id": np.arange(500), "features": list(X),
                                         "label": np.zeros(500)})) \
         .write.parquet(str(tmp_path / "rows.parquet"))  # files are read in any order: an id
-    frame = spark.read.parquet(str(tmp_path / "rows.parquet")) \
-        .withColumn("features", array_to_vector("features"))
+    arrays = spark.read.parquet(str(tmp_path / "rows.parquet"))
+    vectors = arrays.withColumn("features", array_to_vector("features"))
     network = NeuralNetwork(NetworkParameters([8, 4, 3], seed=0))
-    spark.conf.set(COLUMNAR_INPUT, "true")  # Spark's default, which cannot carry Vectors
+    before = spark.conf.get(COLUMNAR_INPUT)
+    spark.conf.set(COLUMNAR_INPUT, columnar)
     try:
-        scored = NeuralNetworkClassificationModel(network).transform(frame).orderBy("id") \
-            .collect()
+        for frame in (arrays, vectors):
+            scored = NeuralNetworkClassificationModel(network).transform(frame).orderBy("id") \
+                .collect()
+            probabilities = np.array([row.probability.toArray() for row in scored])
+            assert np.allclose(probabilities, network.outputs(X), atol=1e-6)
+            assert [row.prediction for row in scored] == \
+                network.predicted_values(network.outputs(X)).astype(float).tolist()
+        assert spark.conf.get(COLUMNAR_INPUT) == columnar  # the session is left as it was
     finally:
-        spark.conf.set(COLUMNAR_INPUT, "false")
-    probabilities = np.array([row.probability.toArray() for row in scored])
-    assert np.allclose(probabilities, network.outputs(X), atol=1e-6)
+        spark.conf.set(COLUMNAR_INPUT, before)
 
 
 def test_params_have_spark_setters_and_empty_output_columns_are_left_out(spark, iris_frames):

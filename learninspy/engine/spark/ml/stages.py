@@ -281,16 +281,24 @@ class _NeuralNetworkModel(Model, _Persistent):
         frame.check_width(self.network)
         return predict_frame(self.network, frame, self._output_names())
 
-    def as_udf(self):
+    def as_udf(self, vectors=True):
         """The network as an Arrow UDF of a features column (Vectors or arrays), returning a
         struct of this model's prediction columns -- for ``select``, SQL and streaming::
 
             spark.udf.register("classify", model.as_udf())
             spark.sql("SELECT classify(features).prediction FROM digits")
+
+        With ``vectors=False`` the Vector columns (probability, rawPrediction) come as arrays
+        of doubles, which SQL can index (``classify(features).probability[1]``) and which
+        Spark's columnar input to Arrow UDFs -- its default when a Parquet scan feeds the UDF
+        -- can carry; Vectors need
+        ``spark.sql.execution.arrow.pythonUDF.columnarInput.enabled=false`` there (sessions
+        of learninspy's ``get_session`` have it), as do Vector features (or give
+        ``vector_to_array(features)``).
         """
         from pyspark.sql import SparkSession
         return prediction_udf(self.network, SparkSession.getActiveSession(),
-                              *self._output_names())
+                              *self._output_names(), vectors=vectors)
 
 
 class NeuralNetworkClassificationModel(_NeuralNetworkModel, ClassifierParams):

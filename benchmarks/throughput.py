@@ -125,7 +125,12 @@ TOOLS = {"learninspy": learninspy_job, "PyTorch": torch_job, "scikit-learn": skl
          "NumPy floor": numpy_job}
 
 
-def run(X, y, batches=(32, 128, 512), tools=None, rounds=3):
+#: seconds of rest before each timed call: BLAS and OpenMP threads spin a while after their
+#: work, and would take the cores from the tool that runs next
+PAUSE = 0.2
+
+
+def run(X, y, batches=(32, 128, 512), tools=None, rounds=3, pause=PAUSE):
     """{batch: {tool: samples/s}}, the matrix products alone and the matmul peak included,
     and the flop count.
 
@@ -154,6 +159,7 @@ def run(X, y, batches=(32, 128, 512), tools=None, rounds=3):
         for _ in range(rounds):
             shuffle(order)
             for name in order:
+                time.sleep(pause)
                 seconds[name].append(median_time(jobs[name][0], repeats=1, warmup=0))
         rates[batch] = {name: jobs[name][1] / statistics.median(times)
                         for name, times in seconds.items()}

@@ -52,8 +52,8 @@ def throughput_section(report, quick):
     flop = result["flop_per_sample"]
     text += ("\n\nSamples/s, 784-512-512-10 ReLU, SGD momentum 0.9, float32, synthetic "
              f"60,000 x 784; the tools take turns in shuffled order, {rounds} rounds of about "
-             f"6,000 examples each, {throughput.PAUSE} s of rest before each, medians. 'Of the products': against the step's 8 matrix "
-             "products alone ("
+             f"6,000 examples each, {throughput.PAUSE} s of rest before each, medians. 'Of "
+             "the products': against the step's 8 matrix products alone ("
              + per_batch(lambda r: f"{_number(r['matrix products'])} samples/s")
              + "). 'Of peak': against a 2048 x 2048 float32 product timed in the same rounds ("
              + per_batch(lambda r: f"{r['matmul peak'] * flop / 1e9:.0f} GFLOP/s")

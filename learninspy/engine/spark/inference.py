@@ -237,6 +237,9 @@ def _output_columns(model, prediction, probability, raw_prediction):
     return [(index, name, kind) for index, (name, kind) in enumerate(every) if name]
 
 
+_log = get_logger(__name__)
+
+
 def _predict_batches(shipped, blas, names, kept, vectors, columns):
     """Arrow UDF body: each batch of the features column to a struct of the outputs
     ``kept`` (their indices in ``outputs_arrays``), named ``names``, Vectors as Vectors or
@@ -267,12 +270,11 @@ def prediction_udf(model, session=None, prediction="prediction", probability="pr
     The model is copied as it is now and shipped once -- a broadcast on classic Spark, inside
     the UDF on Spark Connect -- and each Python worker unpickles it once.
     """
-    from pyspark.sql.types import ArrayType, DoubleType, UserDefinedType
     from typing import Iterator
 
     import pyarrow as pa
     from pyspark.sql import functions as F
-    from pyspark.sql.types import StructField, StructType
+    from pyspark.sql.types import ArrayType, DoubleType, StructField, StructType, UserDefinedType
 
     model = model.copy()  # later training must not change what the UDF computes
     model.ensure_built()
@@ -332,9 +334,6 @@ def predict_frame(model, frame, names):
              if isinstance(kind, UserDefinedType) else F.col(f"{struct}.{name}").alias(name)
              for name, kind in fields]
     return frame.frame.withColumn(struct, udf(argument)).select("*", *added).drop(struct)
-
-
-_log = get_logger(__name__)
 
 
 def _outputs(model, blas, rows):

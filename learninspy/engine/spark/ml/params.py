@@ -141,7 +141,6 @@ class NeuralNetworkParams(HasFeaturesCol, HasLabelCol, HasPredictionCol, HasSeed
                         setattr(cls, accessor, make(name))
 
 
-
 class ClassifierParams(NeuralNetworkParams, HasProbabilityCol, HasRawPredictionCol):
     """... and the columns of a classifier's outputs."""
 

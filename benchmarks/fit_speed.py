@@ -601,8 +601,8 @@ def _tools_table(result):
     for batch, rates in result["tools"]["rates"].items():
         ratios = result["tools"]["ratios"][batch]
         rows.append([batch] + [common.number(rates.get(t)) for t in tools]
-                    + [common.ratio(ratios.get(t), 1.0) if t in ratios else "-"
-                       for t in (TORCH, KERAS, SKLEARN, INNER)])
+                    + [common.ratio(ratios.get(t), 1.0) for t in (TORCH, KERAS, SKLEARN,
+                                                                 INNER)])
     text = common.table(["batch"] + tools + ["vs PyTorch", "vs Keras", "vs scikit-learn",
                                        "fit / inner loop"], rows)
     schedules = ", ".join("{} rows x {} epochs at {}".format(

@@ -94,3 +94,12 @@ def test_the_data_share_one_teacher():
     X, y, Xv, yv = fit_speed.make_data(TINY)
     assert X.shape == (200, 784) and Xv.shape == (50, 784)
     assert (Xv == synthetic(250)[0][200:]).all()
+
+
+def test_ratios_are_paired_within_rounds_not_taken_from_medians():
+    # per round, ours is 1.5x, 2.5x and 1.25x as fast: the median of those is 1.5x, where the
+    # ratio of the medians (2.5 s / 1.0 s) would say 2.5x
+    jobs = {name: fit_speed.Job(None, None, 100) for name in ("ours", "them")}
+    seconds = {"ours": [1.0, 1.0, 2.0], "them": [1.5, 2.5, 2.5]}
+    assert fit_speed.paired_ratios(jobs, seconds, "ours") == {"them": 1.5}
+    assert fit_speed.paired_ratios(jobs, {"them": [1.0]}, "ours") == {}

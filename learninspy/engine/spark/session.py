@@ -167,7 +167,10 @@ def get_session(master=None, app_name="learninspy", config=None, ui=True, timeou
                     "spark.ui.showConsoleProgress": "false",
                     "spark.sql.execution.arrow.pyspark.enabled": "true",
                     # Arrow UDFs read rows: their columnar input cannot carry Vector columns
-                    "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled": "false"}
+                    "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled": "false",
+                    # the JVM talks to its Python workers over Unix sockets rather than TCP,
+                    # where a short write waits for a delayed ACK: ~40 ms less per job
+                    "spark.python.unix.domain.socket.enabled": "true"}
         settings.update(config or {})
         builder = SparkSession.builder.master(master).appName(app_name)
         for key, value in settings.items():

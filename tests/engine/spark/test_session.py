@@ -113,4 +113,5 @@ def test_the_running_session_is_reused(spark):
         context.get_session("local[3]")
     assert spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "true"
     assert spark.sparkContext.getConf().get("spark.ui.enabled") == "false"
+    assert spark.sparkContext.getConf().get("spark.python.unix.domain.socket.enabled") == "true"
     assert spark.sparkContext.pythonExec == sys.executable

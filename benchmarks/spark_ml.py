@@ -67,11 +67,20 @@ def _generated(rows, parts, batches):
                                          names=["features", "label"])
 
 
+def _parquet_path(rows):
+    return os.path.join(DATA, f"synthetic-{rows}x{WIDTH}.parquet")
+
+
+def has_parquet(rows):
+    """Whether :func:`parquet` has already written ``rows`` rows."""
+    return os.path.exists(os.path.join(_parquet_path(rows), "_SUCCESS"))
+
+
 def parquet(session, rows):
     """The path of ``rows`` x 784 synthetic rows in Parquet (generated once, in the
     executors)."""
-    path = os.path.join(DATA, f"synthetic-{rows}x{WIDTH}.parquet")
-    if not os.path.exists(os.path.join(path, "_SUCCESS")):
+    path = _parquet_path(rows)
+    if not has_parquet(rows):
         parts = max(2, rows // 50_000)
         session.range(parts, numPartitions=parts).mapInArrow(
             partial(_generated, rows, parts), "features array<float>, label double") \

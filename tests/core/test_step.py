@@ -26,8 +26,12 @@ def _large_model():
     return model
 
 
+@pytest.mark.parametrize("chunk", [step.UPDATE_CHUNK, 1000])
 @pytest.mark.parametrize("algorithm, options", RULES)
-def test_the_fused_step_equals_the_plain_step_bit_for_bit(algorithm, options, rng):
+def test_the_fused_step_equals_the_plain_step_bit_for_bit(algorithm, options, chunk, rng,
+                                                          monkeypatch):
+    """Also when each layer is updated in several chunks, the last one shorter."""
+    monkeypatch.setattr(step, "UPDATE_CHUNK", chunk)
     X = rng.normal(size=(32, 60)).astype(np.float32)
     plain, fused = _large_model(), _large_model()
     targets = plain.target_matrix(rng.integers(0, 4, 32))

@@ -25,8 +25,9 @@ __all__ = ["train_step", "fused_train_step", "apply_update", "step_function", "F
 #: the model's vectors stop fitting the caches.
 FUSED_STEP_SIZE = 2 ** 16
 
-#: Parameters updated at a time by :func:`fused_train_step`: a chunk's parameters, gradients,
-#: rule state and scratch (half a megabyte each in float32) fit a core's L2 cache together.
+#: Parameters updated at a time by :func:`fused_train_step`: the fastest of 2**14 to 2**17 on
+#: 784-512-512-10; a chunk's arrays (half a megabyte each in float32) stay in the core's caches
+#: across the rule's passes.
 UPDATE_CHUNK = 2 ** 17
 
 

@@ -167,6 +167,9 @@ def fit(model, train, valid=None, mini_batch=50, parallelism=0, valid_iters=10, 
                 _back_to_the_last_finished_iteration(loop)
                 callbacks.on_fit_interrupted(loop)
                 raise
+            except TrainingDivergedError:  # a replica trained in place holds the bad weights
+                _back_to_the_last_finished_iteration(loop)
+                raise
             callbacks.on_fit_end(loop)
     return model.history.final["valid"]
 
@@ -185,7 +188,8 @@ def _naming(data_set):
 def _iteration(loop, runner, optimizer_params, valid_iters, callbacks):
     """One global iteration: train the replicas, merge them, score the model when due."""
     model = loop.model
-    # what to go back to if the iteration is interrupted (a replica may train the model itself)
+    # what to go back to if the iteration is interrupted or diverges (a replica may train the
+    # model itself)
     loop.finished = (loop.iteration, model.get_parameters(), model.get_state(),
                      None if loop.optimizer_state is None else
                      {key: value.copy() for key, value in loop.optimizer_state.items()},
@@ -218,8 +222,9 @@ def _iteration(loop, runner, optimizer_params, valid_iters, callbacks):
 
 
 def _back_to_the_last_finished_iteration(loop):
-    """After an interruption mid-iteration: the model, the history and ``loop`` as the last
-    iteration left them, so that nothing half-done is kept or checkpointed."""
+    """After an interruption or a divergence mid-iteration: the model, the history and
+    ``loop`` as the last iteration left them, so that nothing half-done is kept or
+    checkpointed."""
     if loop.finished is None:
         return
     (loop.iteration, weights, state, loop.optimizer_state, loop.info, loop.best,

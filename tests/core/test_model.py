@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -273,6 +275,37 @@ def test_divergence_stops_with_a_clear_error_and_finite_weights():
     assert np.all(np.isfinite(network.predict(data.features[:10])))
     assert all(np.isfinite(network.history.cost[:last]))
 
+
+@pytest.mark.parametrize("parallelism", [1, 2])
+@pytest.mark.parametrize("diverging", ["cost", "weights"])
+def test_a_diverged_fit_keeps_the_weights_its_error_names(parallelism, diverging):
+    """With one replica, the replica trains the model itself: the fit must still go back to
+    the weights of the last finished iteration, whether the cost became NaN mid-iteration or
+    the last step of an iteration made the weights infinite."""
+    from learninspy.training import Callback
+    from learninspy.utils.data import load_ccpp, load_iris
+    if diverging == "cost":  # unscaled CCPP targets: the cost explodes after a few steps
+        data, units, rate, local = load_ccpp(), [4, 10, 1], 0.5, 7
+    else:  # a step rate at float32's limit: the first step's weights overflow to inf
+        data, units, rate, local = load_iris(), [4, 10, 3], 3.4e38, 1
+    network = NeuralNetwork(NetworkParameters(units, activation=["Tanh", "Identity"],
+                                              classification=diverging == "weights", seed=1))
+    finished = {0: network.get_parameters()}
+
+    class Record(Callback):
+        def on_iteration_end(self, loop):
+            finished[loop.iteration] = loop.model.get_parameters()
+
+    params = OptimizerParameters("GD", {"step-rate": rate},
+                                 stops=[criterion["MaxIterations"](local)], merge_criter="avg")
+    with pytest.raises(TrainingDivergedError, match=r"keeps the weights of iteration (\d+)") \
+            as raised:
+        network.fit(data, mini_batch=20, parallelism=parallelism, optimizer_params=params,
+                    stops=[criterion["MaxIterations"](50)], callbacks=[Record()])
+    kept = int(re.search(r"weights of iteration (\d+)", str(raised.value)).group(1))
+    assert kept == max(finished)
+    assert np.array_equal(network.get_parameters(), finished[kept])
+    assert len(network.history or []) == kept
 
 # --- Bad input, rejected before training --------------------------------------------------
 

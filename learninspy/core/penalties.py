@@ -22,16 +22,17 @@ def l2(weights):
     return _half_square(weights), np.array(weights, copy=True)
 
 
-def add_penalty(weights, grads, strength_l1, strength_l2):
-    """Add the gradient of the penalty of ``weights`` to ``grads`` (in place, same shape);
-    return the penalty's cost."""
+def add_penalty(weights, grads, strength_l1, strength_l2, scale=1.0):
+    """Add the gradient of the penalty of ``weights``, times ``scale``, to ``grads`` (in
+    place, same shape; ``scale`` as the gradients it is added to were scaled); return the
+    penalty's cost."""
     cost = 0.0
     if strength_l2:
         cost += strength_l2 * _half_square(weights)
-        grads += weights * grads.dtype.type(strength_l2)
+        grads += weights * grads.dtype.type(strength_l2 * scale)
     if strength_l1:
         cost += strength_l1 * float(np.abs(weights).sum())
-        grads += np.sign(weights) * grads.dtype.type(strength_l1)
+        grads += np.sign(weights) * grads.dtype.type(strength_l1 * scale)
     return cost
 
 

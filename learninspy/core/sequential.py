@@ -315,7 +315,7 @@ class Sequential(Inference, Task):
         for layer in self.layers:
             layer.rng = self._rng if rng is None else rng
 
-    def loss_and_gradients(self, x, target_matrix, after_layer=None):
+    def loss_and_gradients(self, x, target_matrix, after_layer=None, scale=None):
         """One forward and backward pass on a batch: the mean cost, with the L1 / L2 penalties
         and any layer's own ``penalty`` (e.g. a sparsity term), and the gradients of that
         cost in every layer's ``grads`` (and so in :attr:`gradient_vector`).
@@ -328,6 +328,9 @@ class Sequential(Inference, Task):
                 holds that layer's parameters -- once backpropagation has used them, so they
                 may be updated then (:func:`learninspy.core.step.fused_train_step`). With it,
                 a cost that is not finite returns before any gradient is computed.
+            scale: optional factor of every gradient (see :attr:`scales_gradients`), folded
+                into the output's delta, so that it costs no pass of its own; the cost is
+                not scaled.
         """
         record = self.loss_record
         #: the outputs of the last training pass (a scratch array the next one overwrites)
@@ -336,7 +339,8 @@ class Sequential(Inference, Task):
         if after_layer is not None and not np.isfinite(cost):
             return cost
         delta = record.derivative(output, target_matrix)
-        delta *= delta.dtype.type(1.0 / len(x))  # the gradient of the mean over the batch
+        # the gradient of the mean over the batch, times the scale asked for
+        delta *= delta.dtype.type((1.0 if scale is None else scale) / len(x))
         last = len(self.layers) - 1
         fused = record.fused_with is not None
         if fused and getattr(self.layers[last], "output_activation", None) != record.fused_with:
@@ -348,7 +352,7 @@ class Sequential(Inference, Task):
             layer = self.layers[index]
             grad = layer.backward_preactivation(grad) if fused and index == last \
                 else layer.backward(grad)
-            cost += self._penalize(index)
+            cost += self._penalize(index, scale)
             if after_layer is not None and self._segments[index] is not None:
                 after_layer(self._segments[index])
             if grad is None:
@@ -358,10 +362,18 @@ class Sequential(Inference, Task):
     def _own_penalties(self):
         return sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
 
-    def _penalize(self, index):
+    def _penalize(self, index, scale=None):
         """Add the L1 / L2 penalties' gradients of layer ``index``; return their cost."""
         return sum(add_penalty(self._params[place], self._grads[place], self.strength_l1,
-                               self.strength_l2) for place in self._regularized[index])
+                               self.strength_l2, 1.0 if scale is None else scale)
+                   for place in self._regularized[index])
+
+    @property
+    def scales_gradients(self):
+        """Whether :meth:`loss_and_gradients` can scale the gradients for free: every layer's
+        backward pass is linear in the gradient it receives, which a layer that adds its own
+        penalty's gradient (a sparsity term) is not."""
+        return not any(hasattr(layer, "penalty") for layer in self.layers)
 
     def add_penalties(self):
         """Add the gradients of the L1 / L2 penalties (``strength_l1``, ``strength_l2``) on the

@@ -12,14 +12,19 @@ gradients are still in the processor's cache. For models past :data:`FUSED_STEP_
 parameters, whose vectors no longer fit the caches between the backward pass and an update
 over all of them, that makes a step several percent faster; :func:`step_function` picks it.
 It also updates a large layer in chunks of :data:`UPDATE_CHUNK` parameters: the rule's
-elementwise passes over a chunk (momentum's four, say) then find it in the core's cache
+elementwise passes over a chunk (momentum's three, say) then find it in the core's cache
 instead of streaming the whole layer from memory once per pass.
+
+Both steps fold the factor a rule can take the gradients scaled by (gradient descent's
+``-step-rate``, see :meth:`~learninspy.core.rules.base.Rule.gradient_scale`) into the output's
+delta, where it costs a multiplication of one small matrix instead of a pass over every
+parameter; the model's gradient vector then holds the scaled gradients.
 """
 
 import numpy as np
 
-__all__ = ["train_step", "fused_train_step", "apply_update", "step_function", "FUSED_STEP_SIZE",
-           "UPDATE_CHUNK"]
+__all__ = ["train_step", "fused_train_step", "apply_update", "gradient_scale", "step_function",
+           "FUSED_STEP_SIZE", "UPDATE_CHUNK"]
 
 #: Parameters from which :func:`fused_train_step` is the faster way to take a step: about where
 #: the model's vectors stop fitting the caches.
@@ -31,14 +36,21 @@ FUSED_STEP_SIZE = 2 ** 16
 UPDATE_CHUNK = 2 ** 17
 
 
-def apply_update(model, rule, state):
-    """The second half of a step: the rule's step from the gradients now in ``model``, added
-    to its parameters. Returns the rule's new state."""
+def apply_update(model, rule, state, scaled=False):
+    """The second half of a step: the rule's step from the gradients now in ``model`` (as
+    :func:`gradient_scale` scaled them, if ``scaled``), added to its parameters. Returns the
+    rule's new state."""
     state["steps"] += 1  # the number of this step (Adam's t)
     params = model.parameter_vector
-    step, state = rule.update(model.gradient_vector, state, params)
+    update = rule.update_scaled if scaled else rule.update
+    step, state = update(model.gradient_vector, state, params)
     params += step
     return state
+
+
+def gradient_scale(model, rule):
+    """The factor a step folds into ``model``'s gradients for ``rule``, or None."""
+    return rule.gradient_scale() if model.scales_gradients else None
 
 
 def train_step(model, batch, rule, state, views=None):
@@ -56,10 +68,11 @@ def train_step(model, batch, rule, state, views=None):
         new state. A cost that is NaN or infinite is returned without updating anything.
     """
     features, targets = batch
-    cost = model.loss_and_gradients(features, targets)
+    scale = gradient_scale(model, rule)
+    cost = model.loss_and_gradients(features, targets, scale=scale)
     if not np.isfinite(cost):
         return cost, state
-    return cost, apply_update(model, rule, state)
+    return cost, apply_update(model, rule, state, scaled=scale is not None)
 
 
 def fused_train_step(model, batch, rule, state, views=None):
@@ -76,6 +89,8 @@ def fused_train_step(model, batch, rule, state, views=None):
     features, targets = batch
     state["steps"] += 1
     views = {} if views is None else views
+    scale = gradient_scale(model, rule)
+    update = rule.update if scale is None else rule.update_scaled
 
     def chunks(segment):  # the layer's slices of the parameters, gradients and state
         for start in range(segment.start, segment.stop, UPDATE_CHUNK):
@@ -87,10 +102,10 @@ def fused_train_step(model, batch, rule, state, views=None):
         if segment.start not in views:
             views[segment.start] = list(chunks(segment))
         for params, grads, local in views[segment.start]:
-            step, _ = rule.update(grads, local, params)
+            step, _ = update(grads, local, params)
             params += step
 
-    cost = model.loss_and_gradients(features, targets, after_layer=update_layer)
+    cost = model.loss_and_gradients(features, targets, after_layer=update_layer, scale=scale)
     if not np.isfinite(cost):  # returned before any layer was updated
         state["steps"] -= 1
     return cost, state

@@ -108,7 +108,9 @@ def test_the_iterator_step_and_the_engines_run_train_step(monkeypatch, iris_scal
 
 
 def test_a_hand_written_loops_step_is_the_second_half_of_train_step(rng):
-    """optimizer.step() after the model's own backward pass gives train_step's weights."""
+    """optimizer.step() after the model's own backward pass gives train_step's weights, to
+    rounding: train_step folds GD's -step-rate into backpropagation, step() multiplies the
+    gradients by it."""
     X = rng.normal(size=(16, 4))
     loop, reference = (Sequential([Dense(5, "Tanh"), Dense(3, "Softmax")], loss="CrossEntropy",
                                   input_shape=(4,), dtype="float64", seed=3) for _ in range(2))
@@ -121,7 +123,31 @@ def test_a_hand_written_loops_step_is_the_second_half_of_train_step(rng):
         loop.loss_and_gradients(X, targets)
         optimizer.step()
         _, state = step.train_step(reference, (X, targets), rule, state)
-    assert np.array_equal(loop.get_parameters(), reference.get_parameters())
+    assert np.allclose(loop.get_parameters(), reference.get_parameters(), rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("strengths", [(0.0, 0.0), (1e-3, 1e-2)])
+def test_a_scaled_backward_pass_gives_the_scaled_gradients_and_the_same_cost(strengths, rng):
+    """What train_step folds into backpropagation for GD: every gradient times the scale,
+    the L1 / L2 penalties' included; the cost unscaled."""
+    model = Sequential([Dense(6, "Tanh"), Dense(3, "Softmax")], loss="CrossEntropy",
+                       input_shape=(4,), dtype="float64", seed=2, strength_l1=strengths[0],
+                       strength_l2=strengths[1])
+    X, targets = rng.normal(size=(10, 4)), model.target_matrix(rng.integers(0, 3, 10))
+    cost = model.loss_and_gradients(X, targets)
+    gradients = model.gradient_vector.copy()
+    assert model.loss_and_gradients(X, targets, scale=-0.3) == cost
+    assert np.allclose(model.gradient_vector, -0.3 * gradients, rtol=1e-13, atol=1e-16)
+
+
+def test_a_layer_adding_its_own_gradient_keeps_the_gradients_unscaled():
+    from learninspy.core.layers.noise import KLSparsity
+    model = Sequential([Dense(6, "Sigmoid"), KLSparsity(0.1), Dense(3, "Softmax")],
+                       loss="CrossEntropy", input_shape=(4,), seed=2)
+    assert not model.scales_gradients
+    assert step.gradient_scale(model, rules.GD({"step-rate": 0.1})) is None
+    assert step.gradient_scale(_large_model(), rules.GD({"step-rate": 0.1})) == -0.1
+    assert step.gradient_scale(_large_model(), rules.Adam()) is None
 
 
 def test_a_new_rule_is_one_class_and_trains_with_fit(iris_scaled):
@@ -153,3 +179,21 @@ def test_a_new_rule_is_one_class_and_trains_with_fit(iris_scaled):
             OptimizerParameters("SignDescent", {"rate": 1})
     finally:
         del rules.RULES["SignDescent"]
+
+
+@pytest.mark.parametrize("algorithm, options", RULES)
+def test_a_rule_takes_its_scaled_gradients_for_the_same_steps(algorithm, options, rng):
+    """update_scaled(scale * g) is update(g), for every rule offering a scale."""
+    rule = rules.get(algorithm)(options)
+    scale = rule.gradient_scale()
+    if scale is None:
+        with pytest.raises(NotImplementedError):
+            rule.update_scaled(np.ones(3), rule.init(np.ones(3)), np.ones(3))
+        return
+    params = rng.normal(size=50)
+    states = [rule.init(params), rule.init(params)]
+    for _ in range(3):
+        grads = rng.normal(size=50)
+        steps = [rule.update(grads, states[0], params)[0].copy(),
+                 rule.update_scaled(scale * grads, states[1], params)[0].copy()]
+        assert np.allclose(steps[0], steps[1], rtol=1e-13, atol=1e-16)

@@ -15,6 +15,10 @@ restored. For speed the update works in place: it changes the slot arrays and re
 same dict, and ``step`` may be one of them or the rule's scratch space -- add it to the
 parameters before the next update. ``update`` works elementwise, so it can be applied to any
 slice of the vectors (one layer's segment, say) with the matching slices of the state.
+
+A rule may also take its gradients pre-multiplied by a factor of its own
+(:meth:`Rule.gradient_scale`, :meth:`Rule.update_scaled`): gradient descent takes ``-lr g``,
+which the train steps get for free from backpropagation.
 """
 
 import numpy as np
@@ -90,6 +94,17 @@ class Rule:
 
     def update(self, grads, state, params):
         """(step to add to ``params``, the new state) from the gradients ``grads``."""
+        raise NotImplementedError
+
+    def gradient_scale(self):
+        """A factor ``f`` such that the rule can take ``f * grads`` in place of the gradients
+        (:meth:`update_scaled`), or None (the default): the rule needs the gradients
+        themselves. A train step folds ``f`` into backpropagation at the output, where it
+        costs one small multiplication, and so saves the rule a pass over every parameter."""
+        return None
+
+    def update_scaled(self, scaled_grads, state, params):
+        """:meth:`update`, from the gradients multiplied by :meth:`gradient_scale`."""
         raise NotImplementedError
 
     def scratch(self, like, count=1):

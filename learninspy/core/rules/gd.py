@@ -25,16 +25,22 @@ class GD(Rule):
     slots = ("velocity",)
 
     def update(self, grads, state, params):
-        lr, mu = self.options["step-rate"], self.options["momentum"]
+        scaled, = self.scratch(grads)
+        return self.update_scaled(np.multiply(grads, -self.options["step-rate"], out=scaled),
+                                  state, params)
+
+    def gradient_scale(self):
+        return -self.options["step-rate"]
+
+    def update_scaled(self, scaled_grads, state, params):   # scaled_grads: -lr g
+        mu = self.options["momentum"]
         if mu == 0:
-            step, = self.scratch(grads)
-            return np.multiply(grads, -lr, out=step), state
+            return scaled_grads, state
         velocity = state["velocity"]
-        scaled, look_ahead = self.scratch(grads, 2)
-        np.multiply(grads, lr, out=scaled)          # lr g
         velocity *= mu
-        velocity -= scaled                          # v <- mu v - lr g
+        velocity += scaled_grads                    # v <- mu v - lr g
         if self.options["momentum_type"] == "standard":
             return velocity, state
+        look_ahead = self.scratch(scaled_grads, 2)[1]  # not update's scratch, [0]
         np.multiply(velocity, mu, out=look_ahead)
-        return np.subtract(look_ahead, scaled, out=look_ahead), state   # mu v - lr g
+        return np.add(look_ahead, scaled_grads, out=look_ahead), state   # mu v - lr g

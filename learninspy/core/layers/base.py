@@ -28,6 +28,10 @@ Conventions that keep training fast and the model portable:
   parameter vector, so read them from the dicts at every call rather than keeping references.
 * ``backward`` overwrites ``self.grads`` (it does not accumulate) and may overwrite its
   ``grad`` argument, which is scratch space owned by the model.
+* ``backward`` is linear in ``grad``, so that the model may scale the gradient at the output
+  (gradient descent's step rate is folded in there). A layer that adds a gradient of its own
+  (a penalty on its activations) exposes that penalty's cost as ``self.penalty``; the model
+  then scales nothing.
 * Non-trainable arrays that training updates (e.g. BatchNorm's running statistics) live in
   ``self.state``; the model averages them like parameters when it merges replicas.
 * ``forward`` in training mode may keep what ``backward`` needs in ``self.cache``, and may

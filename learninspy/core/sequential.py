@@ -339,8 +339,8 @@ class Sequential(Inference, Task):
         if after_layer is not None and not np.isfinite(cost):
             return cost
         delta = record.derivative(output, target_matrix)
-        # the gradient of the mean over the batch, times the scale asked for
-        delta *= delta.dtype.type((1.0 if scale is None else scale) / len(x))
+        scale = 1.0 if scale is None else scale
+        delta *= delta.dtype.type(scale / len(x))  # the gradient of the batch's mean, scaled
         last = len(self.layers) - 1
         fused = record.fused_with is not None
         if fused and getattr(self.layers[last], "output_activation", None) != record.fused_with:
@@ -362,11 +362,11 @@ class Sequential(Inference, Task):
     def _own_penalties(self):
         return sum(layer.penalty for layer in self.layers if hasattr(layer, "penalty"))
 
-    def _penalize(self, index, scale=None):
-        """Add the L1 / L2 penalties' gradients of layer ``index``; return their cost."""
+    def _penalize(self, index, scale=1.0):
+        """Add the L1 / L2 penalties' gradients of layer ``index``, times ``scale``; return
+        their cost."""
         return sum(add_penalty(self._params[place], self._grads[place], self.strength_l1,
-                               self.strength_l2, 1.0 if scale is None else scale)
-                   for place in self._regularized[index])
+                               self.strength_l2, scale) for place in self._regularized[index])
 
     @property
     def scales_gradients(self):

@@ -25,7 +25,7 @@ class GD(Rule):
     slots = ("velocity",)
 
     def update(self, grads, state, params):
-        scaled, = self.scratch(grads)
+        scaled = self.scratch(grads, 2)[0]  # update_scaled's look-ahead is [1]
         return self.update_scaled(np.multiply(grads, -self.options["step-rate"], out=scaled),
                                   state, params)
 
@@ -41,6 +41,6 @@ class GD(Rule):
         velocity += scaled_grads                    # v <- mu v - lr g
         if self.options["momentum_type"] == "standard":
             return velocity, state
-        look_ahead = self.scratch(scaled_grads, 2)[1]  # not update's scratch, [0]
+        look_ahead = self.scratch(scaled_grads, 2)[1]
         np.multiply(velocity, mu, out=look_ahead)
         return np.add(look_ahead, scaled_grads, out=look_ahead), state   # mu v - lr g

@@ -10,7 +10,8 @@
 * Per iteration the weights (with the model's state, and the optimizer's with ``keep_state``)
   are shared with the tasks; each task trains its replica with
   :func:`~learninspy.core.optimization.optimize`, as the local engine does, with BLAS limited to
-  the task's cores (``spark.task.cpus``; one for a reproducible fit), and returns its
+  the task's cores (``spark.task.cpus``; on a local master its cores shared among the replicas;
+  one for a reproducible fit), and returns its
   :class:`~learninspy.core.merging.ReplicaResult`; the driver merges them in replica order.
   Local data gives the same bits on any engine. Data Spark holds gives the same bits on every
   run with the same partitions, but not those of a local fit: each replica samples its own
@@ -37,7 +38,8 @@ from learninspy.engine.spark.inference import StoredScorer, merged_score, score_
 from learninspy.engine.spark.replica_data import MissingReplicaData
 from learninspy.engine.spark.session import get_session, is_connect
 from learninspy.engine.spark.stored import store_blocks
-from learninspy.engine.spark.tasks import CheckedRows, Cloudpickled, blas_threads, task_cpus
+from learninspy.engine.spark.tasks import (CheckedRows, Cloudpickled, blas_threads,
+                                           replica_threads, task_cpus)
 
 __all__ = ["SparkEngine", "CONNECT_LOCAL_DATA"]
 
@@ -142,7 +144,8 @@ class _Runner:
     def __init__(self, session, model, job):
         self.session = session
         self._model = _shared(session, Cloudpickled(model))
-        self._job, self._blas = job, 1 if job.reproducible else task_cpus(session)
+        self._job, self._cpus = job, task_cpus(session)
+        self._master = None if is_connect(session) else session.sparkContext.master
 
     def place(self, replicas):
         """Put the training data where ``replicas`` replicas train on it."""
@@ -151,8 +154,9 @@ class _Runner:
         current = _shared(self.session, (model.get_parameters(), model.get_state(),
                                          optimizer_state))
         try:
+            blas = replica_threads(self._master, self._cpus, len(seeds), self._job.reproducible)
             task = partial(_train, model=self._model, current=current, data=self._source,
-                           seeds=seeds, job=self._job, blas=self._blas)
+                           seeds=seeds, job=self._job, blas=blas)
             return self._run(len(seeds), task)
         finally:
             current.destroy()

@@ -1,7 +1,9 @@
 """What every Spark job of learninspy ships to the executors: the model, pickled with
 cloudpickle and unpickled once per Python worker; the checks that turn rows into what the model
-trains on; and BLAS limited to the cores a task owns."""
+trains on; and BLAS limited to the cores a task may use."""
 
+import os
+import re
 import uuid
 
 from learninspy._internal.blas import blas_threads
@@ -10,7 +12,8 @@ from learninspy.engine.spark.session import is_connect, require_pyspark
 require_pyspark()
 from pyspark import cloudpickle  # noqa: E402
 
-__all__ = ["Cloudpickled", "CheckedRows", "task_cpus", "blas_threads"]
+__all__ = ["Cloudpickled", "CheckedRows", "task_cpus", "local_cores", "replica_threads",
+           "blas_threads"]
 
 _loaded = {}  # this Python worker's unpickled values: key -> value
 
@@ -23,6 +26,29 @@ def task_cpus(session):
     if not is_connect(session):
         return task_cpus(session.sparkContext)
     return int(session.conf.get("spark.task.cpus", "1"))
+
+
+def local_cores(master):
+    """The cores a local master runs tasks on ('local' 1, 'local[4]' 4, 'local[*]' every core
+    of this machine, 'local[2,3]' 2), or None for any other master."""
+    match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master or "")
+    if match is None:
+        return None
+    if match[1] is None:
+        return 1
+    return (os.cpu_count() or 1) if match[1] == "*" else int(match[1])
+
+
+def replica_threads(master, cpus, replicas, reproducible):
+    """BLAS threads for each of the ``replicas`` training tasks of one job: one for a
+    reproducible fit (the thread count changes the products' rounding); on a local master,
+    its cores shared among the replicas, as the local engine shares them -- fewer replicas
+    than cores would leave cores idle; elsewhere the cores a task owns (``cpus``, from
+    ``spark.task.cpus``), since other tasks may share the executor."""
+    if reproducible:
+        return 1
+    cores = local_cores(master)
+    return cpus if cores is None else max(cpus, cores // max(replicas, 1))
 
 
 class Cloudpickled:

@@ -1,6 +1,7 @@
 """The Spark engine on the shared local[2] session: quality, bit-identity, checkpoints."""
 
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import Criterion, criterion
+from learninspy.engine.spark.tasks import local_cores, replica_threads
 from learninspy.utils.data import load_mnist, split_data, LocalLabeledDataSet
 
 pytestmark = pytest.mark.usefixtures("spark")
@@ -364,3 +366,18 @@ def test_a_frame_is_dealt_to_the_replicas_in_one_order_on_every_run(spark):
         assert len(rows) == 300 and np.all(np.diff(rows) > 0) and rows[-1] - rows[0] > 500
     assert sorted(np.concatenate(runs[0]).tolist()) == list(range(600))
     assert all(np.array_equal(a, b) for a, b in zip(*runs))
+
+
+@pytest.mark.parametrize("master, cores", [("local", 1), ("local[3]", 3), ("local[2, 4]", 2),
+                                           ("local[*]", os.cpu_count()),
+                                           ("spark://host:7077", None), ("yarn", None)])
+def test_local_cores_reads_the_master(master, cores):
+    assert local_cores(master) == cores
+
+
+def test_replicas_share_the_cores_of_a_local_master():
+    assert replica_threads("local[4]", 1, 1, reproducible=False) == 4
+    assert replica_threads("local[4]", 1, 3, reproducible=False) == 1
+    assert replica_threads("local[4]", 2, 4, reproducible=False) == 2  # spark.task.cpus=2
+    assert replica_threads("local[4]", 1, 1, reproducible=True) == 1  # the same rounding
+    assert replica_threads("spark://host:7077", 1, 1, reproducible=False) == 1  # shared executors

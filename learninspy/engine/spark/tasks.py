@@ -2,11 +2,11 @@
 cloudpickle and unpickled once per Python worker; the checks that turn rows into what the model
 trains on; and BLAS limited to the cores a task may use."""
 
-import os
 import re
 import uuid
 
 from learninspy._internal.blas import blas_threads
+from learninspy.engine.local import available_cores
 from learninspy.engine.spark.session import is_connect, require_pyspark
 
 require_pyspark()
@@ -30,13 +30,14 @@ def task_cpus(session):
 
 def local_cores(master):
     """The cores a local master runs tasks on ('local' 1, 'local[4]' 4, 'local[*]' every core
-    of this machine, 'local[2,3]' 2), or None for any other master."""
+    this process may run on, as the local engine counts them; 'local[2,3]' 2), or None for any
+    other master."""
     match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\s*\d+)?\])?", master or "")
     if match is None:
         return None
     if match[1] is None:
         return 1
-    return (os.cpu_count() or 1) if match[1] == "*" else int(match[1])
+    return available_cores() if match[1] == "*" else int(match[1])
 
 
 def replica_threads(master, cpus, replicas, reproducible):
@@ -48,7 +49,7 @@ def replica_threads(master, cpus, replicas, reproducible):
     if reproducible:
         return 1
     cores = local_cores(master)
-    return cpus if cores is None else max(cpus, cores // max(replicas, 1))
+    return cpus if cores is None else max(cpus, cores // replicas)
 
 
 class Cloudpickled:

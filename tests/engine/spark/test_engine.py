@@ -1,7 +1,6 @@
 """The Spark engine on the shared local[2] session: quality, bit-identity, checkpoints."""
 
 import logging
-import os
 
 import numpy as np
 import pytest
@@ -9,6 +8,7 @@ import pytest
 from learninspy.core.model import NetworkParameters, NeuralNetwork
 from learninspy.core.optimization import OptimizerParameters
 from learninspy.core.stops import Criterion, criterion
+from learninspy.engine.local import available_cores
 from learninspy.engine.spark.tasks import local_cores, replica_threads
 from learninspy.utils.data import load_mnist, split_data, LocalLabeledDataSet
 
@@ -369,7 +369,7 @@ def test_a_frame_is_dealt_to_the_replicas_in_one_order_on_every_run(spark):
 
 
 @pytest.mark.parametrize("master, cores", [("local", 1), ("local[3]", 3), ("local[2, 4]", 2),
-                                           ("local[*]", os.cpu_count()),
+                                           ("local[*]", available_cores()),
                                            ("spark://host:7077", None), ("yarn", None)])
 def test_local_cores_reads_the_master(master, cores):
     assert local_cores(master) == cores

@@ -118,6 +118,30 @@ def describe_blocks(index, blocks):
                    "label_width": 1 if y.ndim == 1 else y.shape[1]}
 
 
+def described(descriptions, index, blocks):
+    """The blocks of partition ``index``, unchanged, while their descriptions go to the
+    ``descriptions`` accumulator (``{index: [description, ...]}``, see
+    :class:`Descriptions`): the job that computes and caches the blocks describes them too,
+    so no second pass reads them back from the cache."""
+    parts = []
+    for block in blocks:
+        parts.extend(describe_blocks(index, [block]))
+        yield block
+    descriptions.add({index: parts})
+
+
+class Descriptions:
+    """An accumulator's rule for :func:`described`: the descriptions of each partition, by
+    index -- a task run twice gives its partition's descriptions again, not twice."""
+
+    def zero(self, value):
+        return {}
+
+    def addInPlace(self, merged, more):
+        merged.update(more)
+        return merged
+
+
 @dataclass
 class Summary:
     """The structure of a data set, found by the job that builds it.

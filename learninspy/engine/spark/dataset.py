@@ -111,12 +111,18 @@ class DistributedLabeledDataSet(LabeledDataSet):
         self._setup(blocks, context)
 
     def _setup(self, blocks, context):
-        """Cache ``blocks`` and check their structure (one job); keep them if they pass."""
-        blocks = blocks.persist(STORAGE)
+        """Cache ``blocks`` and check their structure (one job, which computes, caches and
+        describes them: counted in the JVM, the cached blocks are not read back into Python);
+        keep them if they pass."""
+        descriptions = context.accumulator({}, tasks.Descriptions())
+        blocks = blocks.mapPartitionsWithIndex(partial(tasks.described, descriptions)) \
+            .persist(STORAGE)
         try:
-            summary = tasks.Summary.of(
-                blocks.mapPartitionsWithIndex(tasks.describe_blocks).collect(),
-                blocks.getNumPartitions())
+            blocks._jrdd.count()
+            by_partition = descriptions.value
+            summary = tasks.Summary.of([part for index in sorted(by_partition)
+                                        for part in by_partition[index]],
+                                       blocks.getNumPartitions())
         except ValueError:
             blocks.unpersist()
             raise

@@ -62,3 +62,22 @@ def test_lines_of_a_block_take_labels_of_shape_n_or_n_by_1():
     X = np.array([[1.5, 2.0], [3.0, 4.25]], dtype=np.float32)
     for y in (np.array([0.0, 1.0]), np.array([[0.0], [1.0]])):
         assert tasks.to_lines((X, y)) == ["1.5,2,0.0", "3,4.25,1.0"]
+
+
+def test_blocks_pass_through_described_unchanged_and_each_partition_is_described_once(parts):
+    _, blocks = parts
+
+    class Accumulator:  # as Spark merges a task's update into the driver's value
+        rule, value = tasks.Descriptions(), None
+
+        def add(self, update):
+            self.value = self.rule.addInPlace(self.value or self.rule.zero(None), update)
+
+    descriptions = Accumulator()
+    passed = list(tasks.described(descriptions, 1, iter(blocks)))
+    assert all(a is b for a, b in zip(passed, blocks)) and len(passed) == len(blocks)
+    list(tasks.described(descriptions, 1, iter(blocks)))  # the same task run again
+    list(tasks.described(descriptions, 0, iter([(None, "row 3 is bad")])))
+    assert sorted(descriptions.value) == [0, 1]
+    assert [d["rows"] for d in descriptions.value[1]] == [7, 23, 20]
+    assert descriptions.value[0] == [{"partition": 0, "problem": "row 3 is bad"}]

@@ -170,7 +170,14 @@ def get_session(master=None, app_name="learninspy", config=None, ui=True, timeou
                     "spark.sql.execution.arrow.pythonUDF.columnarInput.enabled": "false",
                     # the JVM talks to its Python workers over Unix sockets rather than TCP,
                     # where a short write waits for a delayed ACK: ~40 ms less per job
-                    "spark.python.unix.domain.socket.enabled": "true"}
+                    "spark.python.unix.domain.socket.enabled": "true",
+                    # a replica's result (its weights, and the optimizer's state) goes to the
+                    # driver in the task's status message rather than through the block
+                    # manager, a round trip less per task for results above 1 MB
+                    "spark.task.maxDirectResultSize": "64m",
+                    # float32 weights hardly compress: lz4 on every round's broadcast is time
+                    # spent for nothing
+                    "spark.broadcast.compress": "false"}
         settings.update(config or {})
         builder = SparkSession.builder.master(master).appName(app_name)
         for key, value in settings.items():

@@ -114,4 +114,6 @@ def test_the_running_session_is_reused(spark):
     assert spark.conf.get("spark.sql.execution.arrow.pyspark.enabled") == "true"
     assert spark.sparkContext.getConf().get("spark.ui.enabled") == "false"
     assert spark.sparkContext.getConf().get("spark.python.unix.domain.socket.enabled") == "true"
+    assert spark.sparkContext.getConf().get("spark.task.maxDirectResultSize") == "64m"
+    assert spark.sparkContext.getConf().get("spark.broadcast.compress") == "false"
     assert spark.sparkContext.pythonExec == sys.executable
